@@ -1,0 +1,28 @@
+# The two commands: `make demo` and `make test`. Both create .venv (with the four
+# distributions and the example plugin installed as editable) the first time.
+# the first interpreter that runs and is 3.11+ (pyenv shims of absent versions fail the probe)
+PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.11 python; do \
+	$$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 && { command -v $$p; break; }; done)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test venv bench clean
+
+$(STAMP): requirements-dev.txt pyproject.toml mygrad_ops_math/pyproject.toml mygrad_ops_linalg/pyproject.toml mygrad_ops_nnet/pyproject.toml examples/mygrad-ops-extra/pyproject.toml
+	@test -n "$(PYTHON)" || { echo "mygrad needs Python 3.11+ (python3 on PATH)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: $(STAMP)
+	$(PY) examples/demo.py
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+clean:
+	rm -rf $(VENV)

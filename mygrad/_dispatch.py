@@ -1,0 +1,93 @@
+"""NumPy's protocols for tensors, driven by the registry.
+
+``Tensor.__array_ufunc__`` (NEP 13) and ``Tensor.__array_function__``
+(NEP 18) look the NumPy callable up in the registry's tables:
+
+* a registered differentiable op -> the op, called with the same arguments;
+* a boolean-only ufunc -> run on the underlying arrays, return arrays;
+* a constant-only ufunc -> the same, but a non-constant tensor among the
+  inputs or ``out`` raises ``ValueError``;
+* a pass-through function -> tensors replaced by their arrays, NumPy result;
+* a NumPy callable that one of mygrad's packs provides but which is not
+  loaded -> :class:`~mygrad.errors.MissingProviderError` naming the pack;
+* anything else -> ``NotImplemented``, so NumPy raises its ``TypeError``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from mygrad._modes import no_autodiff
+from mygrad._plugins.providers import missing_provider_error, provider_of
+from mygrad._plugins.registry import REGISTRY, _numpy_name
+from mygrad.tensor import Tensor
+
+__all__ = ["array_ufunc", "array_function", "unwrap"]
+
+_ndarray = np.ndarray
+
+
+def unwrap(obj: Any) -> Any:
+    """Replace tensors (also inside lists, tuples and dicts) by their arrays."""
+    if isinstance(obj, Tensor):
+        return obj._data
+    if isinstance(obj, list):
+        return [unwrap(o) for o in obj]
+    if type(obj) is tuple:
+        return tuple(unwrap(o) for o in obj)
+    if isinstance(obj, dict):
+        return {k: unwrap(v) for k, v in obj.items()}
+    return obj
+
+
+def _non_constant(objs: Any) -> bool:
+    return any(isinstance(o, Tensor) and not o._constant for o in objs)
+
+
+def array_ufunc(self: Tensor, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
+    reg = REGISTRY
+    decl = reg.ufuncs.get(ufunc)
+    if decl is not None:
+        if method != "__call__":
+            return getattr(decl, method)(*inputs, **kwargs)
+        out = kwargs.pop("out", None)
+        if out is not None:
+            if len(out) != 1:
+                raise ValueError(f"{decl.name}: `out` must hold exactly one array, got {len(out)}")
+            out = out[0]
+            if not isinstance(out, Tensor) and any(x is out for x in inputs):
+                # `array += tensor`: like NumPy, the array is updated and stays an array
+                with no_autodiff:
+                    ufunc(*unwrap(inputs), out=out, **unwrap(kwargs))
+                return out
+        return decl(*inputs, out=out, **kwargs)
+    if ufunc in reg.bool_ufuncs:
+        return getattr(ufunc, method)(*unwrap(inputs), **unwrap(kwargs))
+    if ufunc in reg.const_ufuncs:
+        if _non_constant(inputs) or _non_constant(kwargs.get("out") or ()):
+            raise ValueError(f"{ufunc!r} cannot involve non-constant mygrad tensors.")
+        return getattr(ufunc, method)(*unwrap(inputs), **unwrap(kwargs))
+    if provider_of(ufunc.__name__, "ufunc") is not None:
+        raise missing_provider_error(ufunc.__name__, "ufunc")
+    return NotImplemented
+
+
+def array_function(self: Tensor, func: Any, types: tuple, args: tuple, kwargs: dict) -> Any:
+    if not all(issubclass(t, (Tensor, _ndarray)) for t in types):
+        return NotImplemented
+    reg = REGISTRY
+    override = reg.functions.get(func)
+    if override is not None:
+        return override(*args, **kwargs)
+    if func in reg.passthrough:
+        return func(*unwrap(args), **unwrap(kwargs))
+    name = _numpy_name(func)
+    if provider_of(name, "function") is not None:
+        raise missing_provider_error(name, "function")
+    return NotImplemented
+
+
+Tensor.__array_ufunc__ = array_ufunc  # type: ignore[attr-defined]
+Tensor.__array_function__ = array_function  # type: ignore[attr-defined]

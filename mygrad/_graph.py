@@ -1,0 +1,227 @@
+"""Backpropagation: one topological walk, gradient accumulation, graph clearing.
+
+A tensor is its own graph vertex. A tensor made by an op holds:
+
+* ``_op``     -- the op (a declared op, or an :class:`~mygrad.Operation`
+  instance) whose ``backprop(tensor, grad)`` sends ``grad`` to the inputs;
+* ``_inputs`` -- the op's inputs (tensors and Python scalars);
+* ``_nidx``   -- ``(grad_idx, need_idx, needs_out)``: which inputs receive
+  gradients, which inputs' values the rules read (they hold a memory-guard
+  need), and whether the rules read the output;
+* ``_seq``    -- when it was made (a global sequence number); a cleared tensor
+  stores ``-seq`` of the clear, so that consumers made before the clear can be
+  told apart from consumers made after it.
+
+The core sum-reduces broadcast gradients, casts them to the input's dtype,
+and accumulates them; op authors never un-broadcast by hand.
+"""
+
+from __future__ import annotations
+
+import itertools
+from numbers import Real
+
+import numpy as np
+
+from mygrad._memory_guard import unlock_tensor
+from mygrad._modes import MODE
+from mygrad.errors import InvalidBackprop, InvalidGradient
+
+__all__ = ["backward", "clear_graph", "accumulate", "reduce_broadcast", "next_seq", "release"]
+
+_ndarray = np.ndarray
+_asarray = np.asarray
+
+#: global creation clock for graph vertices
+next_seq = itertools.count(1).__next__
+
+
+def reduce_broadcast(grad: np.ndarray, shape: tuple) -> np.ndarray:
+    """Sum ``grad`` down to ``shape``, undoing NumPy broadcasting.
+
+    Leading axes that broadcasting added are summed away, then axes where
+    ``shape`` has size 1 are summed with ``keepdims``.
+
+    >>> import numpy as np
+    >>> reduce_broadcast(np.ones((2, 3, 4)), (3, 1))
+    array([[8.],
+           [8.],
+           [8.]])
+    """
+    if grad.shape == shape:
+        return grad
+    extra = grad.ndim - len(shape)
+    if extra < 0:
+        raise InvalidGradient(
+            f"a gradient of shape {grad.shape} cannot be reduced to the shape {shape} "
+            "of its input (it has fewer dimensions)"
+        )
+    if extra:
+        grad = grad.sum(axis=tuple(range(extra)))
+    axes = tuple(i for i, (n, m) in enumerate(zip(shape, grad.shape)) if n == 1 and m != 1)
+    if axes:
+        grad = grad.sum(axis=axes, keepdims=True)
+    if grad.shape != shape:
+        raise InvalidGradient(
+            f"a gradient of shape {grad.shape} does not match its input's shape {shape}"
+        )
+    return grad
+
+
+def _bad_gradient(op, index, gi) -> InvalidGradient:
+    name = getattr(op, "name", None) or type(op).__name__
+    return InvalidGradient(
+        f"the gradient rule of {name!r} for input {index} returned {type(gi).__name__!r}; "
+        "it must return an ndarray, a NumPy number or a real Python number"
+    )
+
+
+def accumulate(x, gi, upstream, op=None, index=0) -> None:
+    """Add the gradient contribution ``gi`` into ``x._grad``.
+
+    ``upstream`` is the gradient that was fed to the rule: a contribution that
+    is (a view of) it is copied before it is stored, so that later in-place
+    accumulation never writes into another tensor's gradient.
+    """
+    if type(gi) is not _ndarray:
+        if isinstance(gi, (np.generic, Real)) and not isinstance(gi, (bool, np.bool_)):
+            gi = _asarray(gi)
+        elif isinstance(gi, _ndarray):
+            gi = gi.view(_ndarray)
+        else:
+            raise _bad_gradient(op, index, gi)
+    data = x._data
+    if gi.shape != data.shape:
+        gi = reduce_broadcast(gi, data.shape)
+    cur = x._grad
+    if cur is None:
+        if gi.dtype is not data.dtype and gi.dtype != data.dtype:
+            x._grad = gi.astype(data.dtype)
+        elif gi is upstream or gi.base is not None:
+            x._grad = gi.copy()
+        else:
+            x._grad = gi
+    else:
+        cur += gi
+
+
+def _toposort(root, check: bool = True) -> list:
+    """Tensors reachable from ``root`` through non-constant inputs, each listed
+    before its inputs. With ``check``, reaching a tensor whose graph was cleared
+    after the consumer was made raises :class:`InvalidBackprop`."""
+    order = []
+    seen = {id(root)}
+    stack = [(root, False)]
+    push = stack.append
+    pop = stack.pop
+    resolve = RESOLVER[0] if HISTORY[0] else None
+    while stack:
+        t, done = pop()
+        if done:
+            order.append(t)
+            continue
+        push((t, True))
+        if t._op is None:
+            continue
+        if resolve is not None:
+            resolve(t)
+        seq = t._seq
+        ins = t._inputs
+        for i in t._nidx[0]:
+            p = ins[i]
+            if check and p._seq < 0 and -p._seq > seq:
+                raise InvalidBackprop(
+                    "backprop reached a tensor whose computational graph was already "
+                    "cleared (by an earlier backward() or clear_graph()); recompute "
+                    "the result before calling backward() on it"
+                )
+            if id(p) not in seen:
+                seen.add(id(p))
+                push((p, False))
+    order.reverse()
+    return order
+
+
+#: set by the in-place machinery: ``resolve(tensor)`` routes the tensor's inputs
+#: that were mutated in place after it was made to their pre-mutation vertices
+RESOLVER: list = [None]
+#: number of tensors that currently carry an in-place history
+HISTORY: list = [0]
+
+
+def release(t, dying: bool = False) -> None:
+    """Drop the memory-guard needs that ``t``'s op holds on its inputs and on
+    ``t`` itself."""
+    nidx = t._nidx
+    if nidx is None:
+        return
+    t._nidx = None
+    ins = t._inputs
+    for i in nidx[1]:
+        p = ins[i]
+        n = p._needs - 1
+        p._needs = n
+        if n == 0 and p._lk not in (0, -1):
+            unlock_tensor(p)
+    if nidx[2]:
+        n = t._needs - 1
+        t._needs = n
+        if n == 0 and t._lk not in (0, -1):
+            unlock_tensor(t, dying)
+
+
+def _clear(order) -> None:
+    stamp = -next_seq()
+    for t in order:
+        if t._op is not None:
+            release(t)
+            t._op = None
+            t._inputs = None
+            t._saved = None
+        t._seq = stamp
+
+
+def clear_graph(root) -> None:
+    """Remove ``root`` and everything upstream of it from the graph."""
+    _clear(_toposort(root, check=False))
+
+
+def backward(root, grad=None) -> None:
+    """Backpropagate from ``root``; see :meth:`mygrad.Tensor.backward`."""
+    if not MODE.get().track:
+        return
+    if root._constant:
+        clear_graph(root)
+        return
+    order = _toposort(root)
+    for t in order:
+        t._grad = None
+        if t._x is not None:
+            t._x.gcache = None
+    data = root._data
+    if grad is None:
+        seed = np.ones(data.shape, dtype=data.dtype)
+    else:
+        seed = _asarray(grad.data if hasattr(grad, "_data") else grad)
+        try:
+            seed = np.array(np.broadcast_to(seed, data.shape), dtype=data.dtype)
+        except ValueError:
+            raise ValueError(
+                f"`tensor.backward(grad)` was passed a gradient of shape {seed.shape}, "
+                f"which is incompatible with the tensor's shape {data.shape}"
+            ) from None
+    root._grad = seed
+    try:
+        for t in order:
+            op = t._op
+            if op is None:
+                continue
+            g = t._grad
+            if g is None:
+                raise InvalidGradient(
+                    f"no gradient reached a tensor made by {getattr(op, 'name', type(op).__name__)!r}: "
+                    "every op that consumed it raised SkipGradient"
+                )
+            op.backprop(t, g)
+    finally:
+        _clear(order)

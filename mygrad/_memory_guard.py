@@ -1,0 +1,127 @@
+"""The memory guard: arrays that a live graph reads during backprop are read-only.
+
+A tensor counts how many live graph nodes will read its values during
+backprop (``Tensor._needs``): an op whose gradient rules read an input adds
+one to that input, an op whose rules read its own output adds one to the
+output. While the count is positive and the guard is on, the tensor's array
+is read-only; it is restored when the count drops to zero (the graph was
+backpropped, cleared, or garbage-collected).
+
+Two locking paths:
+
+* an array that only this tensor holds (fresh op outputs, copied data) is
+  locked by flipping its ``writeable`` flag directly (``_lk == 1``);
+* an array that other tensors or the user may hold too (views, arrays wrapped
+  without a copy) goes through a registry of per-array lock counts keyed by
+  ``id`` (``_lk == 2`` or ``-2``); for a view, its base array is locked too.
+
+``Tensor._lk`` states: ``0`` owned + unlocked, ``1`` owned + flag flipped,
+``2`` owned + registry lock, ``-1`` shared + unlocked, ``-2`` shared +
+registry lock. Arrays that were read-only before we locked them are never made
+writeable by us.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+
+__all__ = ["lock_tensor", "unlock_tensor", "lock_array", "unlock_array", "locked_count"]
+
+_ndarray = np.ndarray
+_getrefcount = sys.getrefcount
+
+#: id(array) -> [lock count, array, restore writeable on release?]
+_REG: dict[int, list] = {}
+#: id(base array) -> views whose flag could not be restored while the base was locked
+_PENDING: dict[int, list] = {}
+#: number of tensors currently holding a fast (flag-flip) lock
+_FAST = [0]
+
+
+def locked_count() -> int:
+    """Number of arrays the memory guard currently holds read-only (for tests)."""
+    return _FAST[0] + len(_REG)
+
+
+def lock_array(a: np.ndarray) -> None:
+    """Add one lock to ``a`` (registry path)."""
+    k = id(a)
+    e = _REG.get(k)
+    if e is None:
+        w = a.flags.writeable
+        if w:
+            a.flags.writeable = False
+        _REG[k] = [1, a, w]
+    else:
+        e[0] += 1
+
+
+def _restore(a: np.ndarray) -> None:
+    try:
+        a.flags.writeable = True
+    except ValueError:
+        # a view whose base is still read-only (locked elsewhere): retry when the
+        # base is released
+        b = a.base
+        if isinstance(b, _ndarray) and id(b) in _REG:
+            _PENDING.setdefault(id(b), []).append(a)
+        return
+    pend = _PENDING.pop(id(a), None)
+    if pend:
+        for v in pend:
+            _restore(v)
+
+
+def unlock_array(a: np.ndarray) -> None:
+    """Remove one lock from ``a`` (registry path); restore it at zero locks."""
+    k = id(a)
+    e = _REG[k]
+    e[0] -= 1
+    if e[0] == 0:
+        del _REG[k]
+        if e[2]:
+            _restore(a)
+
+
+def lock_tensor(t) -> None:
+    """Make ``t``'s array (and, for a view, its base array) read-only."""
+    a = t._data
+    if t._lk == 0 and not (_REG and id(a) in _REG):
+        if a.flags.writeable:
+            a.flags.writeable = False
+            t._lk = 1
+            _FAST[0] += 1
+            return
+        # natively read-only: nothing to do, but remember it is "locked" so the
+        # release path stays symmetric (registry restores nothing)
+    lock_array(a)
+    b = a.base
+    if isinstance(b, _ndarray):
+        lock_array(b)
+    t._lk = 2 if t._lk >= 0 else -2
+
+
+def unlock_tensor(t, dying: bool = False) -> None:
+    """Undo :func:`lock_tensor`. ``dying``: the tensor is being collected, so an
+    array that dies with it need not be made writeable again."""
+    lk = t._lk
+    a = t._data
+    if lk == 1:
+        t._lk = 0
+        _FAST[0] -= 1
+        if _REG:
+            e = _REG.get(id(a))
+            if e is not None:  # someone else locked it meanwhile: let them restore
+                e[2] = True
+                return
+        if dying and _getrefcount(a) <= 3:
+            return
+        _restore(a)
+        return
+    t._lk = 0 if lk > 0 else -1
+    b = a.base
+    unlock_array(a)
+    if isinstance(b, _ndarray):
+        unlock_array(b)

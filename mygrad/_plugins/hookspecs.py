@@ -1,0 +1,75 @@
+"""The hooks a mygrad plugin can implement (pluggy project name ``"mygrad"``).
+
+A plugin is any object (usually a module) with functions marked by
+``mygrad.plugin.hookimpl``; installed plugins are found through the entry
+point group ``mygrad``::
+
+    [project.entry-points.mygrad]
+    extra = "mygrad_ops_extra"
+
+Hook names are checked when a plugin is registered: a misspelled hook is an
+error, not a silently ignored function.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import pluggy
+
+hookspec = pluggy.HookspecMarker("mygrad")
+
+
+@hookspec
+def mygrad_ops() -> Sequence:
+    """Return the op declarations this plugin provides.
+
+    Called once per plugin, when the plugin is registered (for installed
+    plugins: at ``import mygrad``). The declarations are validated before any
+    of them is published: a public name (per namespace), a NumPy function or a
+    Tensor attribute that another plugin already claims, or a differentiable
+    op without a gradient rule for each input, makes the whole plugin fail to
+    register.
+
+    Returns
+    -------
+    Sequence of declarations made with :mod:`mygrad.plugin`'s helpers:
+    ``ufunc_op``, ``function_op``, ``composite_op``, ``operation_op``,
+    ``passthrough``, ``bool_only``, ``constant_only``, ``export``.
+
+    Example
+    -------
+    ::
+
+        import numpy as np
+        from mygrad.plugin import hookimpl, ufunc_op
+
+        hypot = ufunc_op(
+            np.hypot,
+            lambda g, out, x, y: g * x / out,
+            lambda g, out, x, y: g * y / out,
+        )
+
+        @hookimpl
+        def mygrad_ops():
+            return [hypot]
+    """
+
+
+@hookspec
+def mygrad_plugin_loaded(names: dict) -> None:
+    """Called after this plugin's declarations were published.
+
+    ``names`` maps each namespace (``"mygrad"``, ``"mygrad.nnet"``, ...) to the
+    public names this plugin registered there. Use it for set-up that needs the
+    plugin's ops to be reachable by name (e.g. a cache, a log line). Return
+    value is ignored. Called for this plugin only.
+
+    Example
+    -------
+    ::
+
+        @hookimpl
+        def mygrad_plugin_loaded(names):
+            assert "softplus" in names["mygrad"]
+    """

@@ -1,0 +1,490 @@
+"""The :class:`Tensor`: a NumPy array that is also a vertex of a computational graph.
+
+This module holds the data model and the Python protocol. Operations are not
+defined here: arithmetic dunders and op-backed methods are installed on the
+class by the op registry from the plugins' declarations (resolved by name),
+and NumPy's ``__array_ufunc__`` / ``__array_function__`` are installed by
+:mod:`mygrad._dispatch`. Until a provider is installed, those attributes are
+stubs that raise :class:`~mygrad.errors.MissingProviderError` naming the
+distribution to install.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+
+from mygrad import _graph
+from mygrad._memory_guard import lock_tensor, unlock_tensor
+from mygrad._modes import MODE
+from mygrad._plugins.providers import TENSOR_ATTRS, missing_provider_error
+from mygrad.operation_base import OpNode, Operation
+
+__all__ = ["Tensor"]
+
+_ndarray = np.ndarray
+_REAL_KINDS = frozenset("fiub")
+
+
+def _check_constant(constant: Any) -> None:
+    if constant is not None and type(constant) is not bool:
+        raise TypeError(f"`constant` must be None or a bool, got {constant!r} ({type(constant).__name__})")
+
+
+def check_dtype(arr: np.ndarray) -> None:
+    """While tracking, tensors hold real numbers or booleans only."""
+    if arr.dtype.kind not in _REAL_KINDS:
+        raise TypeError(
+            "Tensor data must be of a floating type, integer type, or boolean type; "
+            f"got dtype {arr.dtype} (complex, string, object and datetime data are only "
+            "allowed inside `mygrad.no_autodiff`)"
+        )
+
+
+def resolve_constant(constant: bool | None, arr: np.ndarray, tracking: bool = True) -> bool:
+    """The constant flag of a tensor holding ``arr`` (rules of spec section 2.2)."""
+    if constant is None:
+        return arr.dtype.kind != "f"
+    if type(constant) is not bool:
+        _check_constant(constant)
+    if not constant and tracking and arr.dtype.kind != "f":
+        raise ValueError(
+            "Integer-valued tensors must be treated as constants: `constant=False` "
+            f"is not allowed for dtype {arr.dtype}"
+        )
+    return constant
+
+
+class _Ext:
+    """Rarely-needed per-tensor state, allocated only for views and for
+    tensors that were mutated in place.
+
+    ``base``    the root tensor of a view (None for a non-view)
+    ``parent``  the tensor this view was taken from, ``vop`` / ``vargs`` the view
+                op and its arguments, for replay on gradients and after mutations
+    ``views``   weak references to views taken of this tensor
+    ``hist``    in-place history: ``[(seq, placeholder), ...]``
+    ``gcache``  a view's cached gradient view ``(base_grad, view_of_it)``
+    ``gnull``   base grad that was current when this view's grad was nulled
+    """
+
+    __slots__ = ("base", "parent", "vop", "vargs", "views", "hist", "gcache", "gnull")
+
+    def __init__(self) -> None:
+        self.base = None
+        self.parent = None
+        self.vop = None
+        self.vargs = None
+        self.views = None
+        self.hist = None
+        self.gcache = None
+        self.gnull = None
+
+
+class Tensor:
+    """A NumPy-array-like object that records the operations applied to it, so
+    that derivatives can be computed by backpropagation.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        The data. A Tensor is copied; its graph, gradient and constant-ness are
+        not carried over.
+    dtype : DTypeLike, optional
+    constant : bool, optional
+        A constant never receives a gradient. Default: ``False`` for floating
+        point data, ``True`` for integer and boolean data.
+    copy : bool, default True
+        ``False`` wraps ``x`` without copying when possible.
+    ndmin : int, default 0
+        Minimum number of dimensions (leading axes are added).
+
+    Examples
+    --------
+    >>> import mygrad as mg
+    >>> x = mg.Tensor([1., 2., 3.])
+    >>> x
+    Tensor([1., 2., 3.])
+    >>> x.constant
+    False
+    >>> mg.Tensor([1, 2]).constant
+    True
+    """
+
+    __slots__ = (
+        "_data",
+        "_constant",
+        "_op",
+        "_inputs",
+        "_saved",
+        "_grad",
+        "_seq",
+        "_needs",
+        "_lk",
+        "_nidx",
+        "_x",
+        "__weakref__",
+    )
+
+    __array_priority__ = 15.0
+    __hash__ = None  # like ndarray: mutable, compared elementwise
+
+    def __init__(
+        self,
+        x: Any,
+        *,
+        dtype: Any = None,
+        constant: bool | None = None,
+        copy: bool = True,
+        ndmin: int = 0,
+    ) -> None:
+        _check_constant(constant)
+        if isinstance(x, Tensor):
+            x = x._data
+        if copy:
+            arr = np.array(x, dtype=dtype, copy=True, ndmin=ndmin)
+            owned = True
+        else:
+            arr = np.asarray(x, dtype=dtype)
+            owned = arr is not x and type(x) in (list, tuple, int, float, bool, complex)
+            if isinstance(x, _ndarray) and arr is not x and arr.base is None:
+                owned = True  # a dtype conversion made a private copy
+            if arr.ndim < ndmin:
+                arr = arr[(None,) * (ndmin - arr.ndim)]
+                owned = False
+        tracking = MODE.get().track
+        if tracking:
+            check_dtype(arr)
+        self._data = arr
+        self._constant = resolve_constant(constant, arr, tracking)
+        self._op = None
+        self._inputs = None
+        self._saved = None
+        self._grad = None
+        self._seq = 0
+        self._needs = 0
+        self._lk = 0 if owned else -1
+        self._nidx = None
+        self._x = None
+
+    # ------------------------------------------------------------------ data
+    @property
+    def data(self) -> np.ndarray:
+        """The underlying :class:`numpy.ndarray` (not a copy).
+
+        While a live graph reads this tensor's values the array is read-only
+        (the memory guard); write to it after ``backward()``, e.g.
+        ``w.data -= lr * w.grad``.
+        """
+        return self._data
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        arr = np.asarray(value)
+        if arr is self._data:
+            return
+        locked = self._lk not in (0, -1)
+        if locked:
+            unlock_tensor(self)
+        self._data = arr
+        self._lk = -1
+        if locked:
+            lock_tensor(self)
+
+    @property
+    def grad(self) -> np.ndarray | None:
+        """dℒ/d(self) as an ndarray, set by ``ℒ.backward()``; ``None`` otherwise.
+
+        For a view, this is the matching view of its base's gradient.
+        """
+        x = self._x
+        if x is not None and x.base is not None:
+            return _VIEW_GRAD[0](self)
+        return self._grad
+
+    @property
+    def constant(self) -> bool:
+        """A constant tensor never receives a gradient and blocks backprop."""
+        return self._constant
+
+    @property
+    def creator(self) -> Operation | None:
+        """The operation that produced this tensor, or ``None`` for a leaf (or
+        after the graph was cleared)."""
+        op = self._op
+        if op is None or isinstance(op, Operation):
+            return op
+        return OpNode(op, self)
+
+    @property
+    def base(self) -> "Tensor | None":
+        """The tensor whose memory this view shares (the root of a chain of
+        views), or ``None``."""
+        x = self._x
+        return None if x is None else x.base
+
+    @property
+    def shape(self) -> tuple:
+        return self._data.shape
+
+    @shape.setter
+    def shape(self, newshape: Any) -> None:
+        _SHAPE_SETTER[0](self, newshape)
+
+    @property
+    def ndim(self) -> int:
+        return self._data.ndim
+
+    @property
+    def size(self) -> int:
+        return self._data.size
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self._data.dtype
+
+    # -------------------------------------------------------------- autodiff
+    def backward(self, grad: Any = None) -> None:
+        """Compute dℒ/dx for every tensor x that ℒ (this tensor) depends on.
+
+        A non-scalar tensor is treated as if it had been summed first. ``grad``
+        (broadcastable to ``self.shape``) seeds the backpropagation instead of
+        ones. Afterwards the graph is cleared; the gradients stay readable in
+        ``.grad``. Does nothing inside ``no_autodiff``.
+
+        Examples
+        --------
+        >>> import mygrad as mg
+        >>> x = mg.tensor(3.0)
+        >>> f = x * x
+        >>> f.backward()
+        >>> x.grad
+        array(6.)
+        """
+        _graph.backward(self, grad)
+
+    def null_grad(self) -> "Tensor":
+        """Set ``self.grad`` to ``None`` in place and return ``self``."""
+        self._grad = None
+        x = self._x
+        if x is not None and x.base is not None:
+            x.gcache = None
+            x.gnull = x.base._grad
+        return self
+
+    def null_gradients(self, clear_graph: bool = True) -> None:
+        """Deprecated no-op: gradients are nulled automatically."""
+        warnings.warn(
+            "`Tensor.null_gradients` does nothing: gradients are nulled automatically "
+            "when a tensor is used in a new operation; use `Tensor.null_grad` to do it "
+            "by hand",
+            FutureWarning,
+            stacklevel=2,
+        )
+
+    def clear_graph(self) -> None:
+        """Remove this tensor and everything upstream of it from the graph,
+        releasing memory-guard locks."""
+        _graph.clear_graph(self)
+
+    # ------------------------------------------------------- Python protocol
+    def item(self) -> Any:
+        """The single element of a size-1 tensor as a Python scalar."""
+        if self._data.size != 1:
+            raise ValueError("can only convert a tensor of size 1 to a Python scalar")
+        return self._data.item()
+
+    def _scalar(self, kind: type) -> Any:
+        if self._data.size != 1:
+            raise TypeError(f"only size-1 tensors can be converted to Python {kind.__name__}s")
+        return kind(self._data.item())
+
+    def __float__(self) -> float:
+        return self._scalar(float)
+
+    def __int__(self) -> int:
+        return self._scalar(int)
+
+    def __complex__(self) -> complex:
+        return self._scalar(complex)
+
+    def __index__(self) -> int:
+        return self._data.__index__()
+
+    def __bool__(self) -> bool:
+        return bool(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __contains__(self, item: Any) -> bool:
+        return item in self._data
+
+    def __iter__(self):
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(len(self._data)))
+
+    def tolist(self) -> Any:
+        """The data as a (nested) Python list, like :meth:`numpy.ndarray.tolist`."""
+        return self._data.tolist()
+
+    def __repr__(self) -> str:
+        text = np.array_repr(self._data)
+        if not text.startswith("array("):  # ndarray subclass or odd printer
+            return f"Tensor({text})"
+        return "Tensor(" + text[6:].replace("\n      ", "\n       ")
+
+    __str__ = __repr__
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        arr = self._data
+        if dtype is not None and np.dtype(dtype) != arr.dtype:
+            if copy is False:
+                raise ValueError("converting the tensor to another dtype requires a copy")
+            return arr.astype(dtype)
+        if copy:
+            return arr.copy()
+        return arr
+
+    # comparisons are not differentiable: like NumPy, they return bool arrays
+    def __eq__(self, other: Any) -> Any:  # type: ignore[override]
+        return self._data == _unwrap(other)
+
+    def __ne__(self, other: Any) -> Any:  # type: ignore[override]
+        return self._data != _unwrap(other)
+
+    def __lt__(self, other: Any) -> Any:
+        return self._data < _unwrap(other)
+
+    def __le__(self, other: Any) -> Any:
+        return self._data <= _unwrap(other)
+
+    def __gt__(self, other: Any) -> Any:
+        return self._data > _unwrap(other)
+
+    def __ge__(self, other: Any) -> Any:
+        return self._data >= _unwrap(other)
+
+    # integer-valued arithmetic has no useful derivative: like the reference,
+    # these return arrays and refuse non-constant tensors (see mygrad._dispatch)
+    def __floordiv__(self, other: Any) -> Any:
+        return np.floor_divide(self, other)
+
+    def __rfloordiv__(self, other: Any) -> Any:
+        return np.floor_divide(other, self)
+
+    def __mod__(self, other: Any) -> Any:
+        return np.remainder(self, other)
+
+    def __rmod__(self, other: Any) -> Any:
+        return np.remainder(other, self)
+
+    def __divmod__(self, other: Any) -> Any:
+        return np.divmod(self, other)
+
+    def __rdivmod__(self, other: Any) -> Any:
+        return np.divmod(other, self)
+
+    # ------------------------------------------------------------- copying
+    def copy(self, *, constant: bool | None = None) -> "Tensor":
+        """A copy of the data (and of the gradient, unless the copy is a
+        constant), without the graph.
+
+        >>> import mygrad as mg
+        >>> x = mg.tensor([1., 2.])
+        >>> y = x.copy()
+        >>> y is x, y.constant
+        (False, False)
+        """
+        _check_constant(constant)
+        out = Tensor(self._data, copy=True, constant=self._constant if constant is None else constant)
+        grad = self.grad
+        if grad is not None and not out._constant:
+            out._grad = np.array(grad, copy=True)
+        return out
+
+    def __copy__(self) -> "Tensor":
+        return self.copy()
+
+    def __deepcopy__(self, memo: dict) -> "Tensor":
+        out = self.copy()
+        memo[id(self)] = out
+        return out
+
+    def __reduce__(self):
+        grad = self.grad
+        return (_rebuild, (np.array(self._data), self._constant, None if grad is None else np.array(grad)))
+
+    def astype(self, dtype: Any, casting: str = "unsafe", copy: bool = True, *, constant: bool | None = None) -> "Tensor":
+        """A new tensor (without graph) holding the data cast to ``dtype``.
+
+        The constant flag is kept unless ``constant`` is given (an integer or
+        boolean result is always constant).
+
+        >>> import mygrad as mg
+        >>> mg.tensor([1., 2.]).astype("float32")
+        Tensor([1., 2.], dtype=float32)
+        """
+        _check_constant(constant)
+        arr = self._data.astype(dtype, casting=casting, copy=copy)
+        if constant is None:
+            constant = self._constant if arr.dtype.kind == "f" else True
+        if arr is self._data and constant == self._constant:
+            return self
+        return Tensor(arr, copy=False, constant=constant)
+
+    # ------------------------------------------------------------ lifecycle
+    def __del__(self) -> None:
+        if self._nidx is not None:
+            try:
+                _graph.release(self, dying=True)
+            except Exception:  # interpreter shutdown: modules may be gone
+                pass
+
+
+def _unwrap(x: Any) -> Any:
+    return x._data if isinstance(x, Tensor) else x
+
+
+def _rebuild(data: np.ndarray, constant: bool, grad: np.ndarray | None) -> Tensor:
+    t = Tensor(data, copy=False, constant=constant)
+    if grad is not None:
+        t._grad = grad
+    return t
+
+
+def _no_view_grad(t: Tensor) -> Any:
+    return t._grad
+
+
+def _no_shape_setter(t: Tensor, newshape: Any) -> None:
+    raise AttributeError("setting `Tensor.shape` needs mygrad's view machinery, which is not loaded")
+
+
+#: replaced by the view machinery (mygrad._views)
+_VIEW_GRAD: list = [_no_view_grad]
+_SHAPE_SETTER: list = [_no_shape_setter]
+
+
+def _stub(attr: str):
+    def stub(self, *args: Any, **kwargs: Any):
+        raise missing_provider_error(attr, "tensor")
+
+    stub.__name__ = attr
+    stub.__qualname__ = f"Tensor.{attr}"
+    stub.__doc__ = f"Provided by {TENSOR_ATTRS[attr][1]} (not installed or not loaded)."
+    stub._mygrad_stub = True  # type: ignore[attr-defined]
+    return stub
+
+
+#: Tensor attributes provided by op packs, as stubs until a provider registers
+STUBS = {attr: _stub(attr) for attr in TENSOR_ATTRS}
+for _attr, _fn in STUBS.items():
+    if _attr == "T":
+        setattr(Tensor, _attr, property(_fn, doc=_fn.__doc__))
+    else:
+        setattr(Tensor, _attr, _fn)
+del _attr, _fn

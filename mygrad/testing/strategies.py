@@ -1,0 +1,115 @@
+"""Hypothesis strategies for tensors and array-likes.
+
+>>> from hypothesis import given
+>>> from mygrad.testing import strategies as mst
+>>> @given(mst.tensors(shape=(2, 3)))
+... def test_shape(t):
+...     assert t.shape == (2, 3)
+>>> test_shape()
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+
+try:
+    from hypothesis import strategies as st
+    from hypothesis.extra import numpy as hnp
+except ImportError as e:  # pragma: no cover
+    raise ImportError(
+        "mygrad.testing needs hypothesis: pip install 'mygrad[testing]' (or pip install hypothesis)"
+    ) from e
+
+from mygrad._declarations import Domain
+
+__all__ = [
+    "float_dtypes",
+    "shapes",
+    "broadcastable_shapes",
+    "elements",
+    "arrays",
+    "tensors",
+    "array_likes",
+]
+
+#: the floating dtypes a differentiable tensor can have
+FLOAT_DTYPES = (np.float16, np.float32, np.float64)
+
+
+def float_dtypes() -> st.SearchStrategy:
+    """One of float16, float32, float64."""
+    return st.sampled_from(FLOAT_DTYPES).map(np.dtype)
+
+
+def shapes(min_dims: int = 0, max_dims: int = 3, min_side: int = 1, max_side: int = 4) -> st.SearchStrategy:
+    """Array shapes (small by default: gradient checks are O(size))."""
+    return hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=min_side, max_side=max_side)
+
+
+def broadcastable_shapes(num_shapes: int, *, min_dims: int = 0, max_dims: int = 3,
+                         min_side: int = 1, max_side: int = 4) -> st.SearchStrategy:
+    """Tuples of ``num_shapes`` shapes that broadcast together."""
+    return hnp.mutually_broadcastable_shapes(
+        num_shapes=num_shapes, min_dims=min_dims, max_dims=max_dims, min_side=min_side, max_side=max_side
+    ).map(lambda r: r.input_shapes)
+
+
+def elements(domain: Domain | None = None, dtype: Any = np.float64) -> st.SearchStrategy:
+    """Floats in ``domain`` (a :class:`mygrad.plugin.Domain`), representable in
+    ``dtype``, kept ``domain.gap`` away from the excluded points."""
+    domain = domain or Domain()
+    dtype = np.dtype(dtype)
+    width = 8 * dtype.itemsize if dtype.kind == "f" else 64
+    strat = st.floats(domain.low, domain.high, allow_nan=False, allow_infinity=False, width=min(width, 64))
+    if domain.exclude:
+        gap = domain.gap
+        strat = strat.filter(lambda v: all(abs(v - e) >= gap for e in domain.exclude))
+    return strat
+
+
+def arrays(shape: Any = None, dtype: Any = np.float64, domain: Domain | None = None) -> st.SearchStrategy:
+    """ndarrays of ``dtype`` whose elements lie in ``domain``."""
+    dtype = np.dtype(dtype)
+    shape = shapes() if shape is None else shape
+    return hnp.arrays(dtype=dtype, shape=shape, elements=elements(domain, dtype))
+
+
+@st.composite
+def tensors(draw: Any, shape: Any = None, dtype: Any = np.float64, domain: Domain | None = None,
+            constant: Any = None) -> Any:
+    """:class:`mygrad.Tensor` s.
+
+    ``shape``, ``dtype`` and ``constant`` may be values or strategies;
+    ``constant=None`` draws it (integer tensors are always constant).
+    """
+    import mygrad as mg
+
+    if isinstance(dtype, st.SearchStrategy):
+        dtype = draw(dtype)
+    if isinstance(shape, st.SearchStrategy):
+        shape = draw(shape)
+    arr = draw(arrays(shape, dtype, domain))
+    if isinstance(constant, st.SearchStrategy):
+        constant = draw(constant)
+    elif constant is None:
+        constant = True if arr.dtype.kind != "f" else draw(st.booleans())
+    return mg.tensor(arr, constant=constant)
+
+
+@st.composite
+def array_likes(draw: Any, shape: Any = None, dtype: Any = np.float64, domain: Domain | None = None) -> Any:
+    """What ops accept besides tensors: ndarrays, nested lists, Python scalars."""
+    arr = draw(arrays(shape, dtype, domain))
+    kind = draw(st.sampled_from(["array", "list", "scalar"] if arr.ndim == 0 else ["array", "list"]))
+    if kind == "array":
+        return arr
+    if kind == "list":
+        return arr.tolist()
+    return arr.item()
+
+
+def seeds(shape: Sequence[int], dtype: Any = np.float64) -> st.SearchStrategy:
+    """Upstream gradients for ``backward(grad)``."""
+    return hnp.arrays(dtype=np.dtype(dtype), shape=tuple(shape), elements=st.floats(-2, 2, width=64))

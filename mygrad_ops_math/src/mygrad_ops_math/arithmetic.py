@@ -1,0 +1,108 @@
+"""Arithmetic: add, subtract, multiply, divide, negative, positive, power, square.
+
+Gradient rules are ``rule(g, out, *inputs)``; the core un-broadcasts them.
+"""
+
+import numpy as np
+
+from mygrad.plugin import Domain, composite_op, ufunc_op
+
+from mygrad_ops_math._common import NAMESPACES
+
+add = ufunc_op(
+    np.add,
+    lambda g, out, x, y: g,
+    lambda g, out, x, y: g,
+    namespaces=NAMESPACES,
+    operators=("__add__", "__radd__"),
+)
+
+subtract = ufunc_op(
+    np.subtract,
+    lambda g, out, x, y: g,
+    lambda g, out, x, y: -g,
+    namespaces=NAMESPACES,
+    operators=("__sub__", "__rsub__"),
+)
+
+multiply = ufunc_op(
+    np.multiply,
+    lambda g, out, x, y: g * y,
+    lambda g, out, x, y: g * x,
+    namespaces=NAMESPACES,
+    operators=("__mul__", "__rmul__"),
+)
+
+divide = ufunc_op(
+    np.divide,
+    lambda g, out, x, y: g / y,
+    lambda g, out, x, y: -g * out / y,
+    namespaces=NAMESPACES,
+    aliases=("true_divide",),
+    operators=("__truediv__", "__rtruediv__"),
+    domain=(Domain(-5, 5), Domain(-5, 5, exclude=(0,), gap=0.5)),
+)
+
+negative = ufunc_op(
+    np.negative,
+    lambda g, out, x: -g,
+    namespaces=NAMESPACES,
+    operators=("__neg__",),
+)
+
+positive = ufunc_op(
+    np.positive,
+    lambda g, out, x: g,
+    namespaces=NAMESPACES,
+    operators=("__pos__",),
+)
+
+square = ufunc_op(
+    np.square,
+    lambda g, out, x: g * 2 * x,
+    namespaces=NAMESPACES,
+)
+
+
+def _dpow_dbase(g, out, x, y):
+    # y * x**(y - 1), with the exponent guarded where y == 0 (so 0**0 has gradient 0)
+    return g * y * x ** np.where(y == 0, 1, y - 1)
+
+
+def _dpow_dexp(g, out, x, y):
+    # x**y * log(x), with the log guarded where x == 0 (so 0**0 has gradient 0)
+    return g * out * np.log(np.where(x == 0, 1, x))
+
+
+power = ufunc_op(
+    np.power,
+    _dpow_dbase,
+    _dpow_dexp,
+    namespaces=NAMESPACES,
+    operators=("__rpow__",),
+    domain=(Domain(0.2, 3), Domain(-2, 2)),
+)
+
+
+def _tensor_pow(x, y):
+    """``x ** y`` for a tensor ``x``: the common exponents 1 and 2 use the
+    cheaper positive/square ops."""
+    if type(y) is int or type(y) is float:
+        if y == 2:
+            return square._fast(x)
+        if y == 1:
+            return positive._fast(x)
+    return power._fast(x, y)
+
+
+tensor_pow = composite_op(
+    _tensor_pow,
+    name="tensor_pow",
+    namespaces=(),
+    operators=("__pow__",),
+    reference=np.power,
+    domain=power.domain,
+    conformance={"nin": 2},
+)
+
+DECLARATIONS = [add, subtract, multiply, divide, negative, positive, square, power, tensor_pow]

@@ -1,0 +1,18 @@
+"""mygrad-ops-nnet: neural-network ops for mygrad (``mygrad.nnet``).
+
+The pack is installed and registered like the others; its layers, activations,
+losses and initializers land in later releases. Until then it registers no
+names.
+"""
+
+from mygrad.plugin import hookimpl
+
+__version__ = "3.0.0.dev0"
+
+DECLARATIONS: list = []
+
+
+@hookimpl
+def mygrad_ops():
+    """This pack's op declarations (none yet)."""
+    return list(DECLARATIONS)
