@@ -30,14 +30,29 @@ from mygrad.tensor import Tensor
 from mygrad.operation_base import Operation
 from mygrad._engine import execute_op
 from mygrad._declarations import Ufunc as ufunc
-from mygrad.tensor_creation import asarray, astensor, tensor
+from mygrad.tensor_creation import (
+    arange,
+    asarray,
+    astensor,
+    empty,
+    eye,
+    full,
+    geomspace,
+    identity,
+    linspace,
+    logspace,
+    ones,
+    tensor,
+    zeros,
+)
 from mygrad import _dispatch  # noqa: F401  (installs NumPy's protocols on Tensor)
 from mygrad import operation_base, tensor_creation, typing  # noqa: F401  (public submodules)
 from mygrad._dtypes import *  # noqa: F403  (dtype aliases and constants)
 from mygrad._dtypes import __all__ as _dtype_names
 from mygrad._plugins.manager import MANAGER as _MANAGER
 from mygrad._plugins.providers import namespace_getattr as _namespace_getattr
-from mygrad import math, linalg, nnet  # noqa: F401  (family modules, filled by their packs)
+from mygrad import indexing_routines, linalg, math, nnet, tensor_manip  # noqa: F401  (family modules)
+from mygrad import _inplace, _views  # noqa: F401  (install the view and in-place machinery)
 from mygrad import _core_plugin
 
 __all__ = [
@@ -45,6 +60,16 @@ __all__ = [
     "tensor",
     "astensor",
     "asarray",
+    "empty",
+    "ones",
+    "zeros",
+    "full",
+    "eye",
+    "identity",
+    "arange",
+    "linspace",
+    "logspace",
+    "geomspace",
     "execute_op",
     "Operation",
     "ufunc",

@@ -1,7 +1,8 @@
 """The core's own plugin: mygrad registers its ops through the same
 ``mygrad_ops`` hook as every pack (dogfooding).
 
-It provides NumPy's non-differentiable tables (spec section 2.11): pass-through
+It provides indexing and the view/shape ops the view machinery needs, and
+NumPy's non-differentiable tables (spec section 2.11): pass-through
 functions, boolean-only ufuncs and constant-only ufuncs, all re-exported at the
 top level of ``mygrad``.
 """
@@ -10,7 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from mygrad._declarations import bool_only, constant_only, export, passthrough
+from mygrad import tensor_creation as tc
+from mygrad._core_ops import indexing, shaping, transposing
+from mygrad._declarations import Composite, bool_only, constant_only, export, passthrough
 from mygrad._plugins.manager import hookimpl
 
 PASSTHROUGH = (
@@ -34,4 +37,12 @@ def mygrad_ops():
         bool_only(*BOOL_UFUNCS, export=True),
         constant_only(*CONSTANT_UFUNCS, export=True),
         export("mod", np.mod),
+        *(
+            Composite(f, namespaces=("mygrad", "mygrad.tensor_creation"), numpy=getattr(np, f.__name__),
+                      conformance={"skip": "creation: tested by the core's own tests"})
+            for f in (tc.empty_like, tc.ones_like, tc.zeros_like, tc.full_like)
+        ),
+        *indexing.DECLARATIONS,
+        *shaping.DECLARATIONS,
+        *transposing.DECLARATIONS,
     ]

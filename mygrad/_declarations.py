@@ -37,6 +37,7 @@ from mygrad._engine import coerce, get_mode, leaf, null_input_grad, record, wrap
 from mygrad._graph import accumulate
 from mygrad.errors import DeclarationError
 from mygrad.operation_base import Operation
+from mygrad._views import is_view_of, link_view
 from mygrad.tensor import Tensor, _check_constant, resolve_constant
 
 __all__ = [
@@ -352,7 +353,7 @@ class Ufunc(OpDecl):
 
 
 def finish(decl: OpDecl, result: np.ndarray, inputs: tuple, states: Sequence[int], constant: Any,
-           tracking: bool, guard: bool, saved: Any, owned: bool = True) -> Tensor:
+           tracking: bool, guard: bool, saved: Any, owned: bool = True, null: bool = True) -> Tensor:
     """Turn a forward result into a tensor: resolve ``constant``, record the
     op if the result is non-constant and tracking is on."""
     if not tracking:
@@ -372,8 +373,9 @@ def finish(decl: OpDecl, result: np.ndarray, inputs: tuple, states: Sequence[int
         code = code * 3 + s
     nidx = decl.table[code] if code < len(decl.table) else decl.nidx_for(states)
     t = record(result, decl, inputs, nidx, saved, guard, owned)
-    for i in nidx[0]:
-        null_input_grad(inputs[i])
+    if null:
+        for i in nidx[0]:
+            null_input_grad(inputs[i])
     return t
 
 
@@ -527,9 +529,30 @@ class Function(OpDecl):
         coerced = [coerce(a, tracking) for a in args[:nin]]
         values = [c[1] for c in coerced]
         result = wrap_result(self.forward(*values, **kwargs))
+        inputs = tuple(c[0] for c in coerced)
+        states = [c[2] for c in coerced]
+        if self.can_return_view and tracking:
+            return self._view_result(args, result, inputs, states, constant, mode.guard, kwargs)
         owned = result.base is None and not any(result is v for v in values)
-        return finish(self, result, tuple(c[0] for c in coerced), [c[2] for c in coerced],
-                      constant, tracking, mode.guard, kwargs, owned)
+        return finish(self, result, inputs, states, constant, tracking, mode.guard, kwargs, owned)
+
+    def _view_result(self, args: tuple, result: np.ndarray, inputs: tuple, states: list, constant: Any,
+                     guard: bool, kwargs: dict) -> Tensor:
+        """A view-capable op's result: link it to the input tensor whose
+        memory it views (inputs that were not tensors are never bases)."""
+        parent = None
+        for a in args[: self.nin]:
+            if isinstance(a, Tensor) and (result is a._data or is_view_of(result, a._data)):
+                parent = a
+                break
+        if parent is None:
+            owned = result.base is None and not any(result is getattr(i, "_data", i) for i in inputs)
+            return finish(self, result, inputs, states, constant, True, guard, kwargs, owned)
+        if result is parent._data:  # NumPy returned its input unchanged
+            result = result.view()
+        t = finish(self, result, inputs, states, constant, True, guard, kwargs, False, null=False)
+        link_view(t, parent, [(self, kwargs)])
+        return t
 
     def backprop(self, t: Tensor, g: np.ndarray) -> None:
         ins = t._inputs

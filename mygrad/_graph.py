@@ -145,7 +145,9 @@ def _toposort(root, check: bool = True) -> list:
 #: set by the in-place machinery: ``resolve(tensor)`` routes the tensor's inputs
 #: that were mutated in place after it was made to their pre-mutation vertices
 RESOLVER: list = [None]
-#: number of tensors that currently carry an in-place history
+#: ``resolve_one(tensor, seq)``: the vertex that represented ``tensor`` at ``seq``
+RESOLVE_ONE: list = [None]
+#: number of in-place history entries alive
 HISTORY: list = [0]
 
 
@@ -157,8 +159,11 @@ def release(t, dying: bool = False) -> None:
         return
     t._nidx = None
     ins = t._inputs
+    resolve = RESOLVE_ONE[0] if HISTORY[0] else None
     for i in nidx[1]:
         p = ins[i]
+        if resolve is not None:
+            p = resolve(p, t._seq)
         n = p._needs - 1
         p._needs = n
         if n == 0 and p._lk not in (0, -1):
@@ -179,6 +184,18 @@ def _clear(order) -> None:
             t._inputs = None
             t._saved = None
         t._seq = stamp
+    if HISTORY[0]:
+        for t in order:
+            x = t._x
+            if x is not None and x.hist:
+                _drop_cleared_history(x)
+
+
+def _drop_cleared_history(x) -> None:
+    """History entries whose placeholder was cleared route nothing anymore."""
+    keep = [(s, p) for s, p in x.hist if p._seq >= 0]
+    HISTORY[0] -= len(x.hist) - len(keep)
+    x.hist = keep
 
 
 def clear_graph(root) -> None:

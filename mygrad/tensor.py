@@ -58,29 +58,33 @@ def resolve_constant(constant: bool | None, arr: np.ndarray, tracking: bool = Tr
 
 
 class _Ext:
-    """Rarely-needed per-tensor state, allocated only for views and for
-    tensors that were mutated in place.
+    """Rarely-needed per-tensor state, allocated only for views, tensors with
+    views, tensors mutated in place, and internal (hidden) graph vertices.
 
     ``base``    the root tensor of a view (None for a non-view)
-    ``parent``  the tensor this view was taken from, ``vop`` / ``vargs`` the view
-                op and its arguments, for replay on gradients and after mutations
-    ``views``   weak references to views taken of this tensor
-    ``hist``    in-place history: ``[(seq, placeholder), ...]``
+    ``parent``  the tensor this view was taken from; ``vops`` the view steps
+                ``[(op, kwargs), ...]`` that make it from its parent
+    ``views``   weak set of the views taken directly of this tensor
+    ``hist``    in-place history ``[(seq, placeholder), ...]``: the vertex that
+                represented this tensor before each mutation
     ``gcache``  a view's cached gradient view ``(base_grad, view_of_it)``
-    ``gnull``   base grad that was current when this view's grad was nulled
+    ``gnull``   the base gradient that was current when this view's gradient
+                was nulled
+    ``hidden``  an internal vertex the user never sees (its gradient buffer may
+                be reused during backprop)
     """
 
-    __slots__ = ("base", "parent", "vop", "vargs", "views", "hist", "gcache", "gnull")
+    __slots__ = ("base", "parent", "vops", "views", "hist", "gcache", "gnull", "hidden")
 
     def __init__(self) -> None:
         self.base = None
         self.parent = None
-        self.vop = None
-        self.vargs = None
+        self.vops = None
         self.views = None
         self.hist = None
         self.gcache = None
         self.gnull = None
+        self.hidden = False
 
 
 class Tensor:
@@ -443,6 +447,9 @@ class Tensor:
                 _graph.release(self, dying=True)
             except Exception:  # interpreter shutdown: modules may be gone
                 pass
+        x = self._x
+        if x is not None and x.hist:
+            _graph.HISTORY[0] -= len(x.hist)
 
 
 def _unwrap(x: Any) -> Any:

@@ -122,7 +122,8 @@ class PluginManager:
         info.hooks = sorted(h.name for h in self.pm.get_hookcallers(plugin) or ())
         try:
             for impl in self._impls("mygrad_plugin_loaded", plugin):
-                impl.function(names=info.ops)
+                # like pluggy, pass only the arguments the implementation names
+                impl.function(**{a: info.ops for a in impl.argnames if a == "names"})
         except Exception as e:
             self.registry.remove(name)
             self.pm.unregister(plugin)
@@ -175,7 +176,11 @@ class PluginManager:
                 self.register(plugin, ep.name, distribution=dist_name, version=version)
             except Exception as e:  # fault isolation: report, keep going
                 msg = f"{type(e).__name__}: {e}"
-                self.info[ep.name] = PluginInfo(ep.name, dist_name, version, status="failed", error=msg)
+                key = ep.name
+                if key in self.info and self.info[key].status == "loaded":
+                    # another distribution's plugin holds this name: keep its record
+                    key = f"{ep.name} ({dist_name})"
+                self.info[key] = PluginInfo(ep.name, dist_name, version, status="failed", error=msg)
                 warnings.warn(
                     f"mygrad plugin {ep.name!r} (distribution {dist_name} {version}) failed to load "
                     f"and was skipped: {msg}",

@@ -64,6 +64,8 @@ NAMES: dict[str, dict[str, str]] = {
         "sliding_window_view": NNET,
     },
     "mygrad.math": {n: MATH for n in _MATH_UFUNCS + _MATH_FUNCTIONS},
+    "mygrad.tensor_manip": {n: MATH for n in "concatenate stack repeat roll tile flip".split()},
+    "mygrad.indexing_routines": {"where": MATH},
     "mygrad.linalg": {n: LINALG for n in _LINALG_NS},
     "mygrad.nnet": {n: NNET for n in _NNET_ACTIVATIONS + _NNET_LOSSES + _NNET_LAYERS},
     "mygrad.nnet.activations": {n: NNET for n in _NNET_ACTIVATIONS},

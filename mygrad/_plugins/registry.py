@@ -61,7 +61,12 @@ def _tensor_binding(decl: OpDecl, attr: str) -> Any:
         from mygrad._inplace import inplace_operator
 
         return inplace_operator(decl)
-    fast = getattr(decl, "_fast", None) or decl
+    fast = getattr(decl, "_fast", None) or getattr(decl, "impl", None)
+    if fast is None:
+
+        def fast(*args: Any) -> Any:
+            return decl(*args)
+
     if attr.startswith("__r") and attr not in ("__repr__", "__round__", "__reduce__", "__reversed__"):
 
         def reflected(self: Tensor, other: Any) -> Any:
@@ -103,12 +108,20 @@ class Registry:
         self.const_ufuncs: set = set()
 
     # ---------------------------------------------------------- validation
-    def _claims(self, decls: Iterable[OpDecl]) -> dict:
+    def _is_core_tensor_attr(self, attr: str) -> bool:
+        # also attributes the core installs after the class body (e.g.
+        # ``__array_ufunc__`` by mygrad._dispatch): on the class, not a stub,
+        # not bound by a plugin
+        if attr in _CORE_TENSOR_ATTRS:
+            return True
+        return attr in vars(Tensor) and attr not in STUBS and ("tensor", attr) not in self.owner
+
+    def _claims(self, decls: Iterable[OpDecl], who: str = "the same plugin") -> dict:
         claims: dict[Any, Any] = {}
 
         def claim(key: Any, obj: Any, what: str) -> None:
             if key in claims:
-                raise PluginConflictError(f"{what} is declared twice by the same plugin")
+                raise PluginConflictError(f"{what} is declared twice by {who}")
             claims[key] = obj
 
         for d in decls:
@@ -130,8 +143,10 @@ class Registry:
                     raise DeclarationError(f"{d.name!r}: numpy override {f!r} is not callable")
                 claim(("numpy", f), ("op", d), _numpy_name(f))
             for attr in (*d.methods, *d.operators):
-                if attr in _CORE_TENSOR_ATTRS:
-                    raise PluginConflictError(f"{d.name!r} declares Tensor.{attr}, which belongs to the mygrad core")
+                if self._is_core_tensor_attr(attr):
+                    raise PluginConflictError(
+                        f"{d.name!r} of {who} declares Tensor.{attr}, which belongs to the mygrad core"
+                    )
                 claim(("tensor", attr), d, f"Tensor.{attr}")
         return claims
 
@@ -148,8 +163,15 @@ class Registry:
         registered; return the claims. Raises before anything is changed."""
         if name in self.plugins:
             raise PluginConflictError(f"a plugin named {name!r} is already registered ({self.plugins[name].label})")
-        claims = self._claims(decls)
+        claims = self._claims(decls, f"plugin {name!r} ({label})")
         for key in claims:
+            if key[0] == "name":
+                clash = _namespace_clash(key[1])
+                if clash is not None:
+                    raise PluginConflictError(
+                        f"plugin {name!r} ({label}) publishes names in the namespace {key[1]!r}, "
+                        f"but {clash} is not a module"
+                    )
             other = self.owner.get(key)
             if other is not None:
                 raise PluginConflictError(
@@ -181,8 +203,12 @@ class Registry:
         for key in claims:
             self.owner[key] = name
         self._rebuild()
-        for key, obj in claims.items():
-            self._bind(key, obj)
+        try:
+            for key, obj in claims.items():
+                self._bind(key, obj)
+        except BaseException:
+            self.remove(name)  # all or nothing
+            raise
         return entry
 
     def remove(self, name: str) -> PluginEntry:
@@ -251,6 +277,23 @@ class Registry:
         if owner is None:
             return None
         return self.plugins[owner].claims[("name", namespace, name)]
+
+
+def _namespace_clash(ns: str) -> str | None:
+    """The dotted name of an existing non-module object on the path of
+    namespace ``ns`` (e.g. ``mygrad.Tensor`` for ``"mygrad.Tensor.x"``), or None."""
+    parts = ns.split(".")
+    mod = sys.modules.get(parts[0])
+    for i, child in enumerate(parts[1:], start=1):
+        if mod is None:
+            return None
+        obj = vars(mod).get(child)
+        if obj is None:
+            return None
+        if not isinstance(obj, types.ModuleType):
+            return ".".join(parts[: i + 1])
+        mod = obj
+    return None
 
 
 def namespace_module(ns: str) -> types.ModuleType:

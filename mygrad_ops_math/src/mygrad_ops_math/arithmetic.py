@@ -14,7 +14,7 @@ add = ufunc_op(
     lambda g, out, x, y: g,
     lambda g, out, x, y: g,
     namespaces=NAMESPACES,
-    operators=("__add__", "__radd__"),
+    operators=("__add__", "__radd__", "__iadd__"),
 )
 
 subtract = ufunc_op(
@@ -22,7 +22,7 @@ subtract = ufunc_op(
     lambda g, out, x, y: g,
     lambda g, out, x, y: -g,
     namespaces=NAMESPACES,
-    operators=("__sub__", "__rsub__"),
+    operators=("__sub__", "__rsub__", "__isub__"),
 )
 
 multiply = ufunc_op(
@@ -30,7 +30,7 @@ multiply = ufunc_op(
     lambda g, out, x, y: g * y,
     lambda g, out, x, y: g * x,
     namespaces=NAMESPACES,
-    operators=("__mul__", "__rmul__"),
+    operators=("__mul__", "__rmul__", "__imul__"),
 )
 
 divide = ufunc_op(
@@ -39,7 +39,7 @@ divide = ufunc_op(
     lambda g, out, x, y: -g * out / y,
     namespaces=NAMESPACES,
     aliases=("true_divide",),
-    operators=("__truediv__", "__rtruediv__"),
+    operators=("__truediv__", "__rtruediv__", "__itruediv__"),
     domain=(Domain(-5, 5), Domain(-5, 5, exclude=(0,), gap=0.5)),
 )
 
@@ -79,7 +79,7 @@ power = ufunc_op(
     _dpow_dbase,
     _dpow_dexp,
     namespaces=NAMESPACES,
-    operators=("__rpow__",),
+    operators=("__rpow__", "__ipow__"),
     domain=(Domain(0.2, 3), Domain(-2, 2)),
 )
 

@@ -1,0 +1,92 @@
+"""``Tensor.__getitem__`` and ``Tensor.__setitem__``.
+
+Basic indexing returns a view tensor; advanced and boolean indexing return a
+copy. The gradient scatters back into the indexed positions; repeated
+integer indices accumulate (like ``np.add.at``). Assignment is in place (see
+:mod:`mygrad._inplace`): with repeated indices only the last write of a
+position counts, as in NumPy, and only it receives the value's gradient.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from mygrad._declarations import Composite, Function
+from mygrad.tensor import Tensor
+
+__all__ = ["getitem", "normalize_key", "is_basic_key"]
+
+
+def normalize_key(key: Any) -> Any:
+    """Tensors inside an index become their arrays."""
+    if isinstance(key, Tensor):
+        return key._data
+    if type(key) is tuple:
+        return tuple(k._data if isinstance(k, Tensor) else k for k in key)
+    return key
+
+
+def is_basic_key(key: Any) -> bool:
+    """Whether ``key`` uses basic indexing only (ints, slices, None, ...)."""
+    items = key if type(key) is tuple else (key,)
+    for k in items:
+        if k is None or k is Ellipsis or isinstance(k, slice):
+            continue
+        if isinstance(k, (int, np.integer)) and not isinstance(k, (bool, np.bool_)):
+            continue
+        return False
+    return True
+
+
+def _injective(key: Any) -> bool:
+    """No position is selected twice: basic indexing, or one boolean mask."""
+    if is_basic_key(key):
+        return True
+    items = key if type(key) is tuple else (key,)
+    advanced = [k for k in items if not (k is None or k is Ellipsis or isinstance(k, slice))]
+    return len(advanced) == 1 and np.asarray(advanced[0]).dtype == bool
+
+
+def _getitem_grad(g, out, x, key):
+    grad = np.zeros(np.shape(x), dtype=g.dtype)
+    if _injective(key):
+        grad[key] = g
+    else:
+        np.add.at(grad, key, g)
+    return grad
+
+
+def _getitem(x, key):
+    """``x[key]`` (NumPy indexing)."""
+    return x[key]
+
+
+getitem = Function(
+    _getitem,
+    [_getitem_grad],
+    nin=1,
+    name="getitem",
+    namespaces=(),
+    can_return_view=True,
+    conformance={"skip": "exercised by the core's indexing tests"},
+)
+
+
+def _getitem_operator(self: Tensor, key: Any) -> Tensor:
+    """``t[key]``: basic indexing gives a view tensor, advanced indexing a copy."""
+    return getitem(self, key=normalize_key(key))
+
+
+def _setitem_operator(self: Tensor, key: Any, value: Any) -> None:
+    """``t[key] = value``, in place (see :mod:`mygrad._inplace`)."""
+    from mygrad._inplace import setitem
+
+    setitem(self, normalize_key(key), value)
+
+
+getitem_operator = Composite(_getitem_operator, name="getitem_operator", namespaces=(), operators=("__getitem__",))
+setitem_operator = Composite(_setitem_operator, name="setitem_operator", namespaces=(), operators=("__setitem__",))
+
+DECLARATIONS = [getitem, getitem_operator, setitem_operator]

@@ -1,0 +1,75 @@
+"""Transpose-like view ops: transpose (and ``Tensor.T``), moveaxis, swapaxes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from mygrad._declarations import Composite, Function
+from mygrad.tensor import Tensor
+
+NS = ("mygrad", "mygrad.tensor_manip")
+
+
+def _transpose_grad(g, out, a, axes=None):
+    if axes is None:
+        return np.transpose(g)
+    return np.transpose(g, np.argsort(np.asarray(axes) % max(np.ndim(a), 1)))
+
+
+def _transpose(a, axes=None):
+    """Permute the axes (reverse them by default), like :func:`numpy.transpose`.
+
+    >>> import mygrad as mg
+    >>> mg.transpose(mg.tensor([[1., 2.]]))
+    Tensor([[1.],
+            [2.]])
+    """
+    return np.transpose(a, axes)
+
+
+transpose = Function(_transpose, [_transpose_grad], nin=1, name="transpose", namespaces=NS,
+                     numpy=np.transpose, can_return_view=True)
+
+
+def _moveaxis(a, source, destination):
+    """Move axes to new positions, like :func:`numpy.moveaxis`."""
+    return np.moveaxis(a, source, destination)
+
+
+moveaxis = Function(_moveaxis, [lambda g, out, a, source, destination: np.moveaxis(g, destination, source)],
+                    nin=1, name="moveaxis", namespaces=NS, numpy=np.moveaxis, can_return_view=True,
+                    methods=("moveaxis",), conformance={"kwargs": lambda draw, shapes: {"source": 0, "destination": -1}})
+
+
+def _swapaxes(a, axis1, axis2):
+    """Interchange two axes, like :func:`numpy.swapaxes`."""
+    return np.swapaxes(a, axis1, axis2)
+
+
+swapaxes = Function(_swapaxes, [lambda g, out, a, axis1, axis2: np.swapaxes(g, axis1, axis2)],
+                    nin=1, name="swapaxes", namespaces=NS, numpy=np.swapaxes, can_return_view=True,
+                    methods=("swapaxes",), conformance={"kwargs": lambda draw, shapes: {"axis1": 0, "axis2": -1}})
+
+
+def _transpose_method(self: Tensor, *axes: Any, constant: bool | None = None) -> Tensor:
+    """``t.transpose()``, ``t.transpose(1, 0)`` or ``t.transpose((1, 0))``."""
+    if not axes or (len(axes) == 1 and axes[0] is None):
+        axes = None
+    elif len(axes) == 1 and not isinstance(axes[0], (int, np.integer)):
+        axes = tuple(axes[0])
+    return transpose(self, axes=axes, constant=constant)
+
+
+def _T(self: Tensor) -> Tensor:
+    """The transposed tensor (a view); the tensor itself if it has fewer than 2 axes."""
+    if self.ndim < 2:
+        return self
+    return transpose(self)
+
+
+transpose_method = Composite(_transpose_method, name="transpose_method", namespaces=(), methods=("transpose",))
+T = Composite(_T, name="T", namespaces=(), methods=("T",))
+
+DECLARATIONS = [transpose, moveaxis, swapaxes, transpose_method, T]

@@ -1,0 +1,389 @@
+"""In-place operations: ``x += y``, ``x[idx] = v``, ``np.f(..., out=x)``.
+
+Like NumPy, an in-place operation writes into the target's existing memory:
+the target keeps its identity, the write goes through to its base and every
+view of it, and ndarray views of ``x.data`` taken earlier see it.
+
+For backprop, every tensor is a graph vertex; mutating a tensor gives it (and
+its base and the views whose values change) a *new* vertex:
+
+1. the new value ``N`` is computed out of place, with tracking, from the
+   current (pre-mutation) vertices, so ``x += x`` and ``x[...] = x[::-1]``
+   read the old values;
+2. each tensor whose values change (the base ``B`` and the views overlapping
+   the target) hands its current vertex state to a hidden *placeholder*; the
+   values are copied into the placeholder only if a live graph reads them
+   (``_needs > 0``); data that no graph depends on is never copied;
+3. the new values are written into the target's memory;
+4. ``B``'s new vertex is "``P_B`` with the target region replaced by ``N``"
+   (``SetRegion``; for a whole-tensor update without a mask ``B`` simply takes
+   over ``N``'s op), and each changed view's new vertex replays its view op on
+   its parent's new vertex;
+5. consumers made before the mutation are routed to the placeholders when
+   backprop reaches them: each mutated tensor keeps a history
+   ``[(seq, placeholder)]`` that is looked up with the consumer's creation
+   time (see :func:`resolve`).
+
+An op that fails leaves everything as it was: nothing is changed before the
+new value has been computed and the write has succeeded.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from mygrad import _graph
+from mygrad._engine import coerce, get_mode, leaf, record
+from mygrad._graph import HISTORY, accumulate, next_seq
+from mygrad._memory_guard import _REG, lock_tensor, unlock_tensor
+from mygrad._views import chain_to, ext, live_views, replay, root_of
+from mygrad.tensor import Tensor
+
+__all__ = ["mutate", "inplace_ufunc", "inplace_operator", "assign_result", "inplace_execute", "setitem", "resolve"]
+
+_ndarray = np.ndarray
+NOKEY = object()  # "the whole target" (no index)
+
+
+# ------------------------------------------------------------- resolution
+def _resolve_one(p: Any, seq: int) -> Any:
+    x = getattr(p, "_x", None)
+    if x is None or not x.hist:
+        return p
+    for mseq, placeholder in x.hist:
+        if mseq > seq:
+            return placeholder
+    return p
+
+
+def resolve(t: Tensor) -> None:
+    """Route ``t``'s inputs that were mutated after ``t`` was made to the
+    placeholders holding their state at that time (rewrites ``t._inputs``)."""
+    ins = t._inputs
+    if not ins:
+        return
+    seq = t._seq
+    new = tuple(_resolve_one(p, seq) for p in ins)
+    if any(a is not b for a, b in zip(new, ins)):
+        t._inputs = new
+        op = t._op
+        if getattr(op, "variables", None) is ins:
+            op.variables = new
+
+
+_graph.RESOLVER[0] = resolve
+_graph.RESOLVE_ONE[0] = _resolve_one
+
+
+# ------------------------------------------------------------- the write
+def _guard_locks(stale: list) -> dict:
+    """id(array) -> number of registry locks that the ``stale`` tensors hold."""
+    held: dict = {}
+    for X in stale:
+        if X._lk in (2, -2):
+            a = X._data
+            held[id(a)] = held.get(id(a), 0) + 1
+            if isinstance(a.base, _ndarray):
+                held[id(a.base)] = held.get(id(a.base), 0) + 1
+    return held
+
+
+def _arrays_to_open(dest: np.ndarray, stale: list) -> list:
+    """The arrays (outermost base first) whose writeable flag must be set for
+    a write into ``dest``. Raises ``ValueError`` for memory that is natively
+    read-only, or that a live graph outside this mutation depends on."""
+    chain = []
+    a = dest
+    while isinstance(a, _ndarray):
+        chain.append(a)
+        a = a.base
+    fast = {id(X._data) for X in stale if X._lk == 1}
+    held = None
+    opened = []
+    inherited = False
+    for a in reversed(chain):
+        if a.flags.writeable:
+            inherited = False
+            continue
+        if id(a) in fast:
+            opened.append(a)
+            inherited = True
+            continue
+        e = _REG.get(id(a))
+        if e is not None and e[2]:
+            if held is None:
+                held = _guard_locks(stale)
+            if e[0] > held.get(id(a), 0):
+                raise ValueError(
+                    "cannot write in place: the memory is shared with another tensor whose "
+                    "values a live computational graph depends on (backprop or clear that graph first)"
+                )
+            opened.append(a)
+            inherited = True
+            continue
+        if inherited:  # a view made while its base was locked
+            opened.append(a)
+            continue
+        raise ValueError("assignment destination is read-only")
+    return opened
+
+
+def _write(dest: np.ndarray, key: Any, value: Any, mask: Any, casting: str, stale: list) -> None:
+    """``dest[key] = value`` (or a masked ufunc-style copy), opening the
+    memory guard's locks for the duration of the write."""
+    opened = _arrays_to_open(dest, stale)
+    for a in opened:
+        a.flags.writeable = True
+    try:
+        _write_untracked(dest, key, value, mask, casting)
+    finally:
+        for a in reversed(opened):
+            a.flags.writeable = False
+
+
+# ------------------------------------------------------------ SetRegion op
+class _SetRegion:
+    """``B_new = P_B`` with the target region (view ``steps``, then ``key``,
+    optionally masked) replaced by ``N``."""
+
+    name = "set_region"
+
+    def backprop(self, t: Tensor, g: np.ndarray) -> None:
+        p, n = t._inputs
+        steps, key, mask, last = t._saved
+        grad_idx = t._nidx[0]
+        x = t._x
+        owned = x is not None and x.hidden
+        G = g if owned else g.copy()
+        if owned:
+            t._grad = None
+        region = replay(G, steps)
+        if 1 in grad_idx:
+            gn = region if key is NOKEY else region[key]
+            if mask is not None:
+                gn = np.where(mask, gn, 0)
+            if last is not None:
+                gn = gn * last
+            accumulate(n, gn, G, self, 1)
+        if 0 in grad_idx:
+            if key is not NOKEY:
+                region[key] = 0
+            elif mask is None:
+                region[...] = 0
+            else:
+                np.copyto(region, 0, where=mask)
+            accumulate(p, G, None, self, 0)
+
+
+SET_REGION = _SetRegion()
+
+
+def _last_write_mask(shape: tuple, key: Any, value_shape: tuple) -> np.ndarray | None:
+    """For an advanced-index assignment with repeated positions, where only
+    the last write of each position counts (NumPy's behaviour): 1 where the
+    written element survives, 0 where a later element overwrote it."""
+    positions = np.arange(int(np.prod(shape)), dtype=np.intp).reshape(shape)[key]
+    flat = positions.reshape(-1)
+    if np.unique(flat).size == flat.size:
+        return None
+    keep = np.zeros(flat.size, dtype=bool)
+    _, first_from_end = np.unique(flat[::-1], return_index=True)
+    keep[flat.size - 1 - first_from_end] = True
+    return keep.reshape(positions.shape).astype(np.float64)
+
+
+def _is_basic(key: Any) -> bool:
+    items = key if type(key) is tuple else (key,)
+    return all(
+        k is None or k is Ellipsis or isinstance(k, (slice, int, np.integer)) and not isinstance(k, (bool, np.bool_))
+        for k in items
+    )
+
+
+# --------------------------------------------------------------- mutate
+def mutate(target: Tensor, value_fn: Callable[[], Any], *, key: Any = NOKEY, mask: Any = None,
+           casting: str = "same_kind") -> Tensor:
+    """Write the value ``value_fn()`` into ``target`` (at ``key``, where
+    ``mask``), recording the mutation for backprop. Returns ``target``."""
+    mode = get_mode()
+    if mask is not None:
+        mask = np.asarray(mask, dtype=bool)
+    if not mode.track:
+        _write_untracked(target._data, key, _data_of(value_fn()), mask, casting)
+        return target
+    value = value_fn()
+    if not isinstance(value, Tensor):
+        value = leaf(coerce(value, True)[1], True, owned=False)
+    B = root_of(target)
+    views = live_views(B)
+    dest = target._data
+    stale = [B] + [v for v in views if np.may_share_memory(v._data, dest)]
+    if not any(v is target for v in stale):
+        stale.append(target)
+    saved = {id(X): X._data.copy() for X in stale if X._needs > 0}
+    _write(dest, key, value._data, mask, casting, stale)
+
+    seq = next_seq()
+    placeholders = {}
+    for X in stale:
+        placeholders[id(X)] = _hand_over(X, saved.get(id(X)), seq)
+    if B._constant:
+        _null_grads(stale)
+        return target
+    P_B = placeholders[id(B)]
+    n = placeholders.get(id(value), value)
+    guard = mode.guard
+    if (target is B and key is NOKEY and mask is None and n is value and value._op is not None
+            and value._data.shape == B._data.shape):
+        _take_over(B, value, guard)
+    elif target is B and key is NOKEY and mask is None and value._constant:
+        pass  # B is overwritten by a constant: it becomes a leaf
+    else:
+        steps = chain_to(target) if target is not B else []
+        last = None
+        if key is not NOKEY and not _is_basic(key):
+            last = _last_write_mask(dest.shape, key, value._data.shape)
+        grad_idx = tuple(i for i, v in enumerate((P_B, n)) if isinstance(v, Tensor) and not v._constant)
+        _set_vertex(B, SET_REGION, (P_B, n), (steps, key, mask, last), (grad_idx, (), False), seq, guard)
+    for V in stale:
+        if V is not B:
+            _rebuild_view(V, guard)
+    _null_grads(stale)
+    return target
+
+
+def _data_of(value: Any) -> Any:
+    return value._data if isinstance(value, Tensor) else value
+
+
+def _write_untracked(dest: np.ndarray, key: Any, value: Any, mask: Any, casting: str) -> None:
+    if key is NOKEY:
+        if mask is None:
+            np.copyto(dest, value, casting=casting)
+        else:
+            np.copyto(dest, value, casting=casting, where=mask)
+    else:
+        dest[key] = value
+
+
+def _hand_over(X: Tensor, saved: np.ndarray | None, seq: int) -> Tensor:
+    """Move ``X``'s current vertex into a new hidden placeholder (recorded in
+    ``X``'s history at ``seq``) and return the placeholder."""
+    P = leaf(X._data if saved is None else saved, X._constant, owned=saved is not None)
+    P._op, P._inputs, P._saved, P._nidx, P._seq = X._op, X._inputs, X._saved, X._nidx, X._seq
+    P._grad = None
+    P._needs = X._needs
+    px = ext(P)
+    px.hidden = True
+    if X._lk not in (0, -1):
+        unlock_tensor(X)
+    X._op = X._inputs = X._saved = X._nidx = None
+    X._needs = 0
+    X._seq = seq
+    x = ext(X)
+    if x.hist is None:
+        x.hist = []
+    x.hist.append((seq, P))
+    HISTORY[0] += 1
+    return P
+
+
+def _set_vertex(X: Tensor, op: Any, inputs: tuple, saved: Any, nidx: tuple, seq: int, guard: bool) -> None:
+    X._op, X._inputs, X._saved, X._nidx, X._seq = op, inputs, saved, nidx, seq
+    for i in nidx[1]:
+        p = inputs[i]
+        p._needs += 1
+        if guard and p._lk in (0, -1):
+            lock_tensor(p)
+    if nidx[2]:
+        X._needs += 1
+        if guard and X._lk in (0, -1):
+            lock_tensor(X)
+
+
+def _take_over(B: Tensor, value: Tensor, guard: bool) -> None:
+    """``B`` becomes the output of ``value``'s op (a whole-tensor update)."""
+    nidx = value._nidx
+    B._op, B._inputs, B._saved, B._nidx, B._seq = value._op, value._inputs, value._saved, nidx, value._seq
+    value._nidx = None  # its needs now belong to B
+    value._op = value._inputs = None
+    if nidx[2]:
+        value._needs -= 1
+        if value._needs == 0 and value._lk not in (0, -1):
+            unlock_tensor(value)
+        B._needs += 1
+        if guard and B._lk in (0, -1):
+            lock_tensor(B)
+
+
+def _rebuild_view(V: Tensor, guard: bool) -> None:
+    """Give view ``V`` a new vertex: its view steps replayed on its parent's
+    (new) vertex; multi-step views get hidden intermediate vertices."""
+    x = V._x
+    src = x.parent
+    steps = x.vops
+    for i, (op, kwargs) in enumerate(steps):
+        last = i == len(steps) - 1
+        if src._constant:
+            break
+        nidx = op.table[2]
+        if last:
+            _set_vertex(V, op, (src,), kwargs, nidx, next_seq(), guard)
+        else:
+            hidden = record(op.forward(src._data, **kwargs), op, (src,), nidx, kwargs, guard, owned=False)
+            ext(hidden).hidden = True
+            src = hidden
+
+
+def _null_grads(tensors: list) -> None:
+    for X in tensors:
+        X._grad = None
+        x = X._x
+        if x is not None:
+            x.gcache = None
+
+
+# ----------------------------------------------------------- entry points
+def inplace_ufunc(decl: Any, args: tuple, out: Tensor, where: Any, dtype: Any, constant: Any, kwargs: dict) -> Tensor:
+    """``decl(*args, out=out_tensor, where=..., dtype=...)``."""
+    mask = None if where is True else where
+
+    def value() -> Any:
+        # computed everywhere, written only where `mask`; the masked-out
+        # positions keep their old values and pass their gradient to them
+        if mask is None:
+            return decl._general(args, None, True, dtype, constant, kwargs)
+        with np.errstate(all="ignore"):
+            return decl._general(args, None, True, dtype, constant, kwargs)
+
+    return mutate(out, value, mask=mask)
+
+
+def inplace_operator(decl: Any) -> Callable:
+    """The ``__iadd__``-style Tensor method for a binary ufunc declaration."""
+    fast = decl._fast
+
+    def iop(self: Tensor, other: Any) -> Tensor:
+        return mutate(self, lambda: fast(self, other))
+
+    iop.__name__ = f"__i{decl.name}__"
+    return iop
+
+
+def assign_result(out: Tensor, compute: Callable[[], Any]) -> Tensor:
+    """``f(..., out=tensor)`` for a non-ufunc op: compute, then write."""
+    return mutate(out, compute, casting="unsafe")
+
+
+def inplace_execute(Op: type, inputs: tuple, op_args: Any, op_kwargs: Any, constant: Any, out: Tensor) -> Tensor:
+    from mygrad._engine import execute_op
+
+    return mutate(out, lambda: execute_op(Op, *inputs, op_args=op_args, op_kwargs=op_kwargs, constant=constant),
+                  casting="unsafe")
+
+
+def setitem(target: Tensor, key: Any, value: Any) -> None:
+    """``target[key] = value``."""
+    mutate(target, lambda: value, key=key, casting="unsafe")
