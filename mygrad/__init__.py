@@ -26,7 +26,7 @@ from mygrad._modes import (
     turn_memory_guarding_off,
     turn_memory_guarding_on,
 )
-from mygrad.tensor import Tensor
+from mygrad.tensor_base import Tensor
 from mygrad.operation_base import Operation
 from mygrad._engine import execute_op
 from mygrad._declarations import Ufunc as ufunc
@@ -53,6 +53,8 @@ from mygrad._plugins.manager import MANAGER as _MANAGER
 from mygrad._plugins.providers import namespace_getattr as _namespace_getattr
 from mygrad import indexing_routines, linalg, math, nnet, tensor_manip  # noqa: F401  (family modules)
 from mygrad import _inplace, _views  # noqa: F401  (install the view and in-place machinery)
+from mygrad import random  # noqa: F401
+from mygrad._io import load, save
 from mygrad import _core_plugin
 
 __all__ = [
@@ -80,6 +82,9 @@ __all__ = [
     "turn_memory_guarding_off",
     "turn_memory_guarding_on",
     "errors",
+    "random",
+    "save",
+    "load",
     *_dtype_names,
 ]
 

@@ -33,12 +33,12 @@ from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 
-from mygrad._engine import coerce, get_mode, leaf, null_input_grad, record, wrap_result
+from mygrad._engine import coerce, get_mode, leaf, note_view_need, null_input_grad, record, touch, wrap_result
 from mygrad._graph import accumulate
 from mygrad.errors import DeclarationError
 from mygrad.operation_base import Operation
 from mygrad._views import is_view_of, link_view
-from mygrad.tensor import Tensor, _check_constant, resolve_constant
+from mygrad.tensor_base import Tensor, _check_constant, resolve_constant
 
 __all__ = [
     "OpDecl",
@@ -50,6 +50,7 @@ __all__ = [
     "Export",
     "Domain",
     "NONDIFF",
+    "reads",
     "ufunc_op",
     "function_op",
     "composite_op",
@@ -96,6 +97,7 @@ DEFAULT_DOMAIN = Domain()
 
 # ------------------------------------------------------------- rule analysis
 def _rule_params(rule: Callable, n_inputs: int, where: str) -> Sequence[str] | None:
+    """The rule's positional parameter names, or None if they cannot be known."""
     if rule is NONDIFF:
         return None
     if not callable(rule):
@@ -103,10 +105,10 @@ def _rule_params(rule: Callable, n_inputs: int, where: str) -> Sequence[str] | N
     code = getattr(rule, "__code__", None)
     if code is None:
         return None
-    if code.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS):
-        return None
     params = code.co_varnames[: code.co_argcount]
     if len(params) < 2 + n_inputs:
+        if code.co_flags & inspect.CO_VARARGS:
+            return None  # e.g. lambda g, *args: ...
         raise DeclarationError(
             f"{where}: gradient rule {getattr(rule, '__name__', rule)!r} must accept "
             f"(g, out, {', '.join(f'x{i}' for i in range(n_inputs))}, ...); "
@@ -115,17 +117,35 @@ def _rule_params(rule: Callable, n_inputs: int, where: str) -> Sequence[str] | N
     return params
 
 
+def reads(*, out: bool = False, inputs: Iterable[int] = ()) -> Callable[[Callable], Callable]:
+    """Declare which values a gradient rule reads, when its code cannot tell
+    (e.g. it only uses an input's shape): ``@reads()`` reads nothing,
+    ``@reads(out=True, inputs=[1])`` reads the output and input 1.
+
+    The memory guard locks exactly the arrays that rules read.
+    """
+
+    def mark(rule: Callable) -> Callable:
+        rule._mygrad_reads = (bool(out), frozenset(inputs))  # type: ignore[attr-defined]
+        return rule
+
+    return mark
+
+
 def rule_reads(rule: Callable, n_inputs: int, where: str = "op") -> tuple[bool, frozenset]:
     """``(reads_output, {indices of inputs read})`` for a gradient rule.
 
-    Found from the rule's bytecode; anything that cannot be analysed is
-    assumed to read everything.
+    Found from the rule's bytecode (or a :func:`reads` declaration); anything
+    that cannot be analysed is assumed to read everything.
 
     >>> rule_reads(lambda g, out, x, y: g * y, 2)
     (False, frozenset({1}))
     >>> rule_reads(lambda g, out, x: g * out, 1)
     (True, frozenset())
     """
+    declared = getattr(rule, "_mygrad_reads", None)
+    if declared is not None:
+        return declared
     everything = (True, frozenset(range(n_inputs)))
     params = _rule_params(rule, n_inputs, where)
     if params is None:
@@ -359,7 +379,7 @@ def finish(decl: OpDecl, result: np.ndarray, inputs: tuple, states: Sequence[int
     if not tracking:
         return leaf(result, resolve_constant(constant, result, False), owned)
     if result.dtype.kind not in "fiub":
-        from mygrad.tensor import check_dtype
+        from mygrad.tensor_base import check_dtype
 
         check_dtype(result)
     if constant is None:
@@ -394,6 +414,8 @@ def _make_fast_ufunc(decl: Ufunc) -> Callable:
         def fast1(x: Any) -> Any:
             if type(x) is not T:
                 return decl._general((x,), None, True, None, None, {})
+            if x._x is not None:
+                touch(x)
             out = f(x._data)
             if type(out) is not nd:
                 out = asarray(out)
@@ -415,6 +437,8 @@ def _make_fast_ufunc(decl: Ufunc) -> Callable:
         def fast2(x: Any, y: Any) -> Any:
             tx = type(x)
             if tx is T:
+                if x._x is not None:
+                    touch(x)
                 a = x._data
                 sx = 1 if x._constant else 2
             elif tx is float or tx is int:
@@ -424,6 +448,8 @@ def _make_fast_ufunc(decl: Ufunc) -> Callable:
                 return decl._general((x, y), None, True, None, None, {})
             ty = type(y)
             if ty is T:
+                if y._x is not None:
+                    touch(y)
                 b = y._data
                 sy = 1 if y._constant else 2
             elif ty is float or ty is int:
@@ -552,6 +578,8 @@ class Function(OpDecl):
             result = result.view()
         t = finish(self, result, inputs, states, constant, True, guard, kwargs, False, null=False)
         link_view(t, parent, [(self, kwargs)])
+        if t._needs:
+            note_view_need(t, 1)
         return t
 
     def backprop(self, t: Tensor, g: np.ndarray) -> None:

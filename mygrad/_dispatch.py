@@ -22,7 +22,7 @@ import numpy as np
 from mygrad._modes import no_autodiff
 from mygrad._plugins.providers import missing_provider_error, provider_of
 from mygrad._plugins.registry import REGISTRY, _numpy_name
-from mygrad.tensor import Tensor
+from mygrad.tensor_base import Tensor
 
 __all__ = ["array_ufunc", "array_function", "unwrap"]
 

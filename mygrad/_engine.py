@@ -15,14 +15,15 @@ from typing import Any
 
 import numpy as np
 
+from mygrad import _graph
 from mygrad._graph import next_seq
 from mygrad._memory_guard import lock_tensor
 from mygrad._modes import MODE
 from mygrad.errors import InvalidGradient
 from mygrad.operation_base import Operation
-from mygrad.tensor import Tensor, _check_constant, check_dtype, resolve_constant
+from mygrad.tensor_base import Tensor, _check_constant, check_dtype, resolve_constant
 
-__all__ = ["execute_op", "leaf", "record", "coerce", "input_state", "null_input_grad", "wrap_result"]
+__all__ = ["execute_op", "leaf", "record", "coerce", "input_state", "null_input_grad", "wrap_result", "touch"]
 
 _new = object.__new__
 _ndarray = np.ndarray
@@ -74,7 +75,10 @@ def record(arr: np.ndarray, op: Any, inputs: tuple, nidx: tuple, saved: Any, gua
     t._x = None
     for i in nidx[1]:
         p = inputs[i]
-        p._needs += 1
+        n = p._needs
+        p._needs = n + 1
+        if n == 0 and p._x is not None:
+            note_view_need(p, 1)
         if guard and p._lk in (0, -1):
             lock_tensor(p)
     if nidx[2]:
@@ -82,6 +86,47 @@ def record(arr: np.ndarray, op: Any, inputs: tuple, nidx: tuple, saved: Any, gua
         if guard:
             lock_tensor(t)
     return t
+
+
+def add_need(p: Tensor, guard: bool) -> None:
+    """One more live node reads ``p``'s values (see mygrad._memory_guard)."""
+    n = p._needs
+    p._needs = n + 1
+    if n == 0 and p._x is not None:
+        note_view_need(p, 1)
+    if guard and p._lk in (0, -1):
+        lock_tensor(p)
+
+
+def note_view_need(p: Tensor, delta: int) -> None:
+    """A view started (+1) or stopped (-1) being read by a live graph: its root
+    keeps such views, so that an in-place op finds the views whose values it
+    must preserve without scanning every view."""
+    base = p._x.base
+    if base is not None:
+        bx = base._x
+        if delta > 0:
+            if bx.needy is None:
+                bx.needy = {}
+            bx.needy[id(p)] = p
+        elif bx.needy:
+            bx.needy.pop(id(p), None)
+
+
+#: set by mygrad._inplace: ``refresh(view)`` gives a view that is stale (its
+#: base was mutated since its vertex was made) a new vertex
+REFRESH: list = [None]
+
+
+def touch(p: Tensor) -> None:
+    """Bring a tensor with extension state up to date before it is used."""
+    x = p._x
+    base = x.base
+    if base is not None and x.bver != base._x.version:
+        REFRESH[0](p)
+
+
+_graph.REFRESH_ROOT[0] = touch
 
 
 def coerce(x: Any, tracking: bool) -> tuple[Any, Any, int]:
@@ -93,6 +138,8 @@ def coerce(x: Any, tracking: bool) -> tuple[Any, Any, int]:
     constant tensor, so that the memory guard can lock it.
     """
     if isinstance(x, Tensor):
+        if x._x is not None and tracking:
+            touch(x)
         return x, x._data, 1 if x._constant else 2
     if isinstance(x, _ndarray):
         if not tracking:
@@ -176,6 +223,10 @@ def execute_op(
         x if isinstance(x, Tensor) else leaf(coerce_array(x, tracking), True, owned=False)
         for x in input_vars
     )
+    if tracking:
+        for x in tensors:
+            if x._x is not None:
+                touch(x)
     op = Op()
     kwargs = dict(op_kwargs or {})
     if out is not None:

@@ -19,6 +19,7 @@ and accumulates them; op authors never un-broadcast by hand.
 from __future__ import annotations
 
 import itertools
+from bisect import bisect_right
 from numbers import Real
 
 import numpy as np
@@ -27,7 +28,7 @@ from mygrad._memory_guard import unlock_tensor
 from mygrad._modes import MODE
 from mygrad.errors import InvalidBackprop, InvalidGradient
 
-__all__ = ["backward", "clear_graph", "accumulate", "reduce_broadcast", "next_seq", "release"]
+__all__ = ["backward", "clear_graph", "accumulate", "reduce_broadcast", "next_seq", "release", "Scatter"]
 
 _ndarray = np.ndarray
 _asarray = np.asarray
@@ -76,6 +77,56 @@ def _bad_gradient(op, index, gi) -> InvalidGradient:
     )
 
 
+class Scatter:
+    """A sparse gradient contribution: ``values`` added at ``key`` of a zero
+    array of ``shape`` (what indexing and views contribute to their parent).
+
+    Accumulating it into an existing gradient costs O(len(values)) instead of
+    allocating a zero array of the parent's shape.
+    """
+
+    __slots__ = ("shape", "key", "values", "injective")
+
+    def __init__(self, shape: tuple, key, values: np.ndarray, injective: bool) -> None:
+        self.shape = shape
+        self.key = key
+        self.values = values
+        self.injective = injective
+
+    def add_into(self, arr: np.ndarray) -> None:
+        if self.injective:
+            arr[self.key] += self.values
+        else:
+            np.add.at(arr, self.key, self.values)
+
+
+class _Pending(list):
+    """Scatter contributions received before any dense one."""
+
+    __slots__ = ()
+
+
+def dense_grad(t) -> np.ndarray | None:
+    """``t._grad``, materializing pending scatter contributions."""
+    g = t._grad
+    if type(g) is _Pending:
+        dense = np.zeros(t._data.shape, dtype=t._data.dtype)
+        for s in g:
+            s.add_into(dense)
+        t._grad = g = dense
+    return g
+
+
+def _accumulate_scatter(x, s: Scatter) -> None:
+    cur = x._grad
+    if cur is None:
+        x._grad = _Pending((s,))
+    elif type(cur) is _Pending:
+        cur.append(s)
+    else:
+        s.add_into(cur)
+
+
 def accumulate(x, gi, upstream, op=None, index=0) -> None:
     """Add the gradient contribution ``gi`` into ``x._grad``.
 
@@ -83,6 +134,9 @@ def accumulate(x, gi, upstream, op=None, index=0) -> None:
     is (a view of) it is copied before it is stored, so that later in-place
     accumulation never writes into another tensor's gradient.
     """
+    if type(gi) is Scatter:
+        _accumulate_scatter(x, gi)
+        return
     if type(gi) is not _ndarray:
         if isinstance(gi, (np.generic, Real)) and not isinstance(gi, (bool, np.bool_)):
             gi = _asarray(gi)
@@ -94,13 +148,15 @@ def accumulate(x, gi, upstream, op=None, index=0) -> None:
     if gi.shape != data.shape:
         gi = reduce_broadcast(gi, data.shape)
     cur = x._grad
-    if cur is None:
+    if cur is None or type(cur) is _Pending:
         if gi.dtype is not data.dtype and gi.dtype != data.dtype:
-            x._grad = gi.astype(data.dtype)
+            gi = gi.astype(data.dtype)
         elif gi is upstream or gi.base is not None:
-            x._grad = gi.copy()
-        else:
-            x._grad = gi
+            gi = gi.copy()
+        if cur is not None:
+            for s in cur:
+                s.add_into(gi)
+        x._grad = gi
     else:
         cur += gi
 
@@ -110,7 +166,7 @@ def _toposort(root, check: bool = True) -> list:
     before its inputs. With ``check``, reaching a tensor whose graph was cleared
     after the consumer was made raises :class:`InvalidBackprop`."""
     order = []
-    seen = {id(root)}
+    seen: set = set()  # expanded vertices (marked when expanded, not when pushed)
     stack = [(root, False)]
     push = stack.append
     pop = stack.pop
@@ -120,6 +176,9 @@ def _toposort(root, check: bool = True) -> list:
         if done:
             order.append(t)
             continue
+        if id(t) in seen:
+            continue
+        seen.add(id(t))
         push((t, True))
         if t._op is None:
             continue
@@ -136,7 +195,6 @@ def _toposort(root, check: bool = True) -> list:
                     "the result before calling backward() on it"
                 )
             if id(p) not in seen:
-                seen.add(id(p))
                 push((p, False))
     order.reverse()
     return order
@@ -147,8 +205,24 @@ def _toposort(root, check: bool = True) -> list:
 RESOLVER: list = [None]
 #: ``resolve_one(tensor, seq)``: the vertex that represented ``tensor`` at ``seq``
 RESOLVE_ONE: list = [None]
+#: ``touch(tensor)``: bring a (view) tensor's vertex up to date (mygrad._engine)
+REFRESH_ROOT: list = [None]
 #: number of in-place history entries alive
 HISTORY: list = [0]
+
+
+def drop_need(p, dying: bool = False) -> None:
+    """One live node stopped reading ``p``'s values (see mygrad._memory_guard)."""
+    n = p._needs - 1
+    p._needs = n
+    if n == 0:
+        if p._lk not in (0, -1):
+            unlock_tensor(p, dying)
+        x = p._x
+        if x is not None and x.base is not None:
+            needy = x.base._x.needy
+            if needy:
+                needy.pop(id(p), None)
 
 
 def release(t, dying: bool = False) -> None:
@@ -164,20 +238,16 @@ def release(t, dying: bool = False) -> None:
         p = ins[i]
         if resolve is not None:
             p = resolve(p, t._seq)
-        n = p._needs - 1
-        p._needs = n
-        if n == 0 and p._lk not in (0, -1):
-            unlock_tensor(p)
+        drop_need(p)
     if nidx[2]:
-        n = t._needs - 1
-        t._needs = n
-        if n == 0 and t._lk not in (0, -1):
-            unlock_tensor(t, dying)
+        drop_need(t, dying)
 
 
 def _clear(order) -> None:
     stamp = -next_seq()
     for t in order:
+        if type(t._grad) is _Pending:
+            dense_grad(t)
         if t._op is not None:
             release(t)
             t._op = None
@@ -192,10 +262,39 @@ def _clear(order) -> None:
 
 
 def _drop_cleared_history(x) -> None:
-    """History entries whose placeholder was cleared route nothing anymore."""
-    keep = [(s, p) for s, p in x.hist if p._seq >= 0]
-    HISTORY[0] -= len(x.hist) - len(keep)
-    x.hist = keep
+    x.hist.drop_cleared()
+
+
+class History:
+    """A tensor's in-place history: the vertices that represented it before
+    each change of vertex (``verts``), and when they stopped (``seqs``,
+    ascending). A consumer made at time ``s`` reads ``at(s)``."""
+
+    __slots__ = ("seqs", "verts")
+
+    def __init__(self) -> None:
+        self.seqs: list = []
+        self.verts: list = []
+
+    def __len__(self) -> int:
+        return len(self.seqs)
+
+    def add(self, seq: int, vertex) -> None:
+        self.seqs.append(seq)
+        self.verts.append(vertex)
+        HISTORY[0] += 1
+
+    def at(self, seq: int):
+        """The vertex for a consumer made at ``seq``, or None (the current one)."""
+        i = bisect_right(self.seqs, seq)
+        return self.verts[i] if i < len(self.seqs) else None
+
+    def drop_cleared(self) -> None:
+        """Entries whose vertex was cleared by a backward route nothing anymore."""
+        keep = [i for i, v in enumerate(self.verts) if v._seq >= 0 or v._op is not None]
+        HISTORY[0] -= len(self.seqs) - len(keep)
+        self.seqs = [self.seqs[i] for i in keep]
+        self.verts = [self.verts[i] for i in keep]
 
 
 def clear_graph(root) -> None:
@@ -210,6 +309,8 @@ def backward(root, grad=None) -> None:
     if root._constant:
         clear_graph(root)
         return
+    if root._x is not None and REFRESH_ROOT[0] is not None:
+        REFRESH_ROOT[0](root)  # a stale view backprops through its current vertex
     order = _toposort(root)
     for t in order:
         t._grad = None
@@ -234,7 +335,9 @@ def backward(root, grad=None) -> None:
             if op is None:
                 continue
             g = t._grad
-            if g is None:
+            if type(g) is _Pending:
+                g = dense_grad(t)
+            elif g is None:
                 raise InvalidGradient(
                     f"no gradient reached a tensor made by {getattr(op, 'name', type(op).__name__)!r}: "
                     "every op that consumed it raised SkipGradient"

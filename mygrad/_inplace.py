@@ -35,11 +35,12 @@ from typing import Any, Callable
 import numpy as np
 
 from mygrad import _graph
-from mygrad._engine import coerce, get_mode, leaf, record
-from mygrad._graph import HISTORY, accumulate, next_seq
+from mygrad._engine import REFRESH, add_need, coerce, get_mode, leaf, record, touch
+from mygrad._graph import History, accumulate, drop_need, next_seq
 from mygrad._memory_guard import _REG, lock_tensor, unlock_tensor
-from mygrad._views import chain_to, ext, live_views, replay, root_of
-from mygrad.tensor import Tensor
+from mygrad._views import chain_to, ext, replay, root_of, steps_from_parent
+from mygrad import tensor_base as _tensor_mod
+from mygrad.tensor_base import Tensor
 
 __all__ = ["mutate", "inplace_ufunc", "inplace_operator", "assign_result", "inplace_execute", "setitem", "resolve"]
 
@@ -52,10 +53,8 @@ def _resolve_one(p: Any, seq: int) -> Any:
     x = getattr(p, "_x", None)
     if x is None or not x.hist:
         return p
-    for mseq, placeholder in x.hist:
-        if mseq > seq:
-            return placeholder
-    return p
+    v = x.hist.at(seq)
+    return p if v is None else v
 
 
 def resolve(t: Tensor) -> None:
@@ -64,9 +63,19 @@ def resolve(t: Tensor) -> None:
     ins = t._inputs
     if not ins:
         return
+    new = None
     seq = t._seq
-    new = tuple(_resolve_one(p, seq) for p in ins)
-    if any(a is not b for a, b in zip(new, ins)):
+    for i, p in enumerate(ins):
+        x = getattr(p, "_x", None)
+        if x is None or not x.hist:
+            continue
+        v = x.hist.at(seq)
+        if v is not None:
+            if new is None:
+                new = list(ins)
+            new[i] = v
+    if new is not None:
+        new = tuple(new)
         t._inputs = new
         op = t._op
         if getattr(op, "variables", None) is ins:
@@ -78,10 +87,12 @@ _graph.RESOLVE_ONE[0] = _resolve_one
 
 
 # ------------------------------------------------------------- the write
-def _guard_locks(stale: list) -> dict:
-    """id(array) -> number of registry locks that the ``stale`` tensors hold."""
+def _guard_locks(B: Tensor) -> dict:
+    """id(array) -> number of registry locks that ``B`` and its views hold
+    (a view is locked only while a live graph reads it: it is "needy")."""
     held: dict = {}
-    for X in stale:
+    needy = B._x.needy if B._x is not None else None
+    for X in [B, *(needy.values() if needy else ())]:
         if X._lk in (2, -2):
             a = X._data
             held[id(a)] = held.get(id(a), 0) + 1
@@ -90,16 +101,19 @@ def _guard_locks(stale: list) -> dict:
     return held
 
 
-def _arrays_to_open(dest: np.ndarray, stale: list) -> list:
+def _arrays_to_open(dest: np.ndarray, B: Tensor) -> list:
     """The arrays (outermost base first) whose writeable flag must be set for
-    a write into ``dest``. Raises ``ValueError`` for memory that is natively
-    read-only, or that a live graph outside this mutation depends on."""
+    a write into ``dest`` (a view of ``B``'s memory). Raises ``ValueError`` for
+    memory that is natively read-only, or that a live graph outside ``B`` and
+    its views depends on."""
+    if dest.flags.writeable:
+        return []
     chain = []
     a = dest
     while isinstance(a, _ndarray):
         chain.append(a)
         a = a.base
-    fast = {id(X._data) for X in stale if X._lk == 1}
+    fast = id(B._data) if B._lk == 1 else None
     held = None
     opened = []
     inherited = False
@@ -107,14 +121,14 @@ def _arrays_to_open(dest: np.ndarray, stale: list) -> list:
         if a.flags.writeable:
             inherited = False
             continue
-        if id(a) in fast:
+        if id(a) == fast:
             opened.append(a)
             inherited = True
             continue
         e = _REG.get(id(a))
         if e is not None and e[2]:
             if held is None:
-                held = _guard_locks(stale)
+                held = _guard_locks(B)
             if e[0] > held.get(id(a), 0):
                 raise ValueError(
                     "cannot write in place: the memory is shared with another tensor whose "
@@ -130,10 +144,10 @@ def _arrays_to_open(dest: np.ndarray, stale: list) -> list:
     return opened
 
 
-def _write(dest: np.ndarray, key: Any, value: Any, mask: Any, casting: str, stale: list) -> None:
+def _write(dest: np.ndarray, key: Any, value: Any, mask: Any, casting: str, B: Tensor) -> None:
     """``dest[key] = value`` (or a masked ufunc-style copy), opening the
     memory guard's locks for the duration of the write."""
-    opened = _arrays_to_open(dest, stale)
+    opened = _arrays_to_open(dest, B)
     for a in opened:
         a.flags.writeable = True
     try:
@@ -213,44 +227,44 @@ def mutate(target: Tensor, value_fn: Callable[[], Any], *, key: Any = NOKEY, mas
     if not mode.track:
         _write_untracked(target._data, key, _data_of(value_fn()), mask, casting)
         return target
+    if target._x is not None:
+        touch(target)
     value = value_fn()
     if not isinstance(value, Tensor):
         value = leaf(coerce(value, True)[1], True, owned=False)
+    elif value._x is not None:
+        touch(value)
     B = root_of(target)
-    views = live_views(B)
+    bx = ext(B)
     dest = target._data
-    stale = [B] + [v for v in views if np.may_share_memory(v._data, dest)]
-    if not any(v is target for v in stale):
-        stale.append(target)
-    saved = {id(X): X._data.copy() for X in stale if X._needs > 0}
-    _write(dest, key, value._data, mask, casting, stale)
+    # views whose values a live graph reads and that the write changes: their
+    # values are preserved (copied) before the write
+    needy = []
+    if bx.needy:
+        needy = [v for v in bx.needy.values() if np.may_share_memory(v._data, dest)]
+    saved_B = B._data.copy() if B._needs > 0 else None
+    saved = [(v, v._data.copy()) for v in needy]
+    _write(dest, key, value._data, mask, casting, B)
 
     seq = next_seq()
-    placeholders = {}
-    for X in stale:
-        placeholders[id(X)] = _hand_over(X, saved.get(id(X)), seq)
-    if B._constant:
-        _null_grads(stale)
-        return target
-    P_B = placeholders[id(B)]
-    n = placeholders.get(id(value), value)
-    guard = mode.guard
-    if (target is B and key is NOKEY and mask is None and n is value and value._op is not None
-            and value._data.shape == B._data.shape):
-        _take_over(B, value, guard)
-    elif target is B and key is NOKEY and mask is None and value._constant:
-        pass  # B is overwritten by a constant: it becomes a leaf
-    else:
-        steps = chain_to(target) if target is not B else []
-        last = None
-        if key is not NOKEY and not _is_basic(key):
-            last = _last_write_mask(dest.shape, key, value._data.shape)
-        grad_idx = tuple(i for i, v in enumerate((P_B, n)) if isinstance(v, Tensor) and not v._constant)
-        _set_vertex(B, SET_REGION, (P_B, n), (steps, key, mask, last), (grad_idx, (), False), seq, guard)
-    for V in stale:
-        if V is not B:
-            _rebuild_view(V, guard)
-    _null_grads(stale)
+    P_B = _hand_over(B, saved_B, seq)
+    handed = {id(v): _hand_over(v, arr, seq) for v, arr in saved}
+    bx.version += 1  # every view of B is now stale: it gets a new vertex when next used
+    if not B._constant:
+        n = handed.get(id(value), value)
+        guard = mode.guard
+        if (target is B and key is NOKEY and mask is None and n is value and value._op is not None
+                and value._data.shape == B._data.shape):
+            _take_over(B, value, guard)
+        elif not (target is B and key is NOKEY and mask is None and value._constant):
+            steps = chain_to(target) if target is not B else []
+            last = None
+            if key is not NOKEY and not _is_basic(key):
+                last = _last_write_mask(dest.shape, key, value._data.shape)
+            grad_idx = tuple(i for i, v in enumerate((P_B, n)) if isinstance(v, Tensor) and not v._constant)
+            _set_vertex(B, SET_REGION, (P_B, n), (steps, key, mask, last), (grad_idx, (), False), seq, guard)
+        # else: B was overwritten by a constant everywhere: it is a leaf now
+    _null_grads((B, target))
     return target
 
 
@@ -270,37 +284,35 @@ def _write_untracked(dest: np.ndarray, key: Any, value: Any, mask: Any, casting:
 
 def _hand_over(X: Tensor, saved: np.ndarray | None, seq: int) -> Tensor:
     """Move ``X``'s current vertex into a new hidden placeholder (recorded in
-    ``X``'s history at ``seq``) and return the placeholder."""
+    ``X``'s history at ``seq``) and return the placeholder. ``saved``: the
+    values the placeholder must keep (when a live graph reads them)."""
     P = leaf(X._data if saved is None else saved, X._constant, owned=saved is not None)
     P._op, P._inputs, P._saved, P._nidx, P._seq = X._op, X._inputs, X._saved, X._nidx, X._seq
-    P._grad = None
     P._needs = X._needs
-    px = ext(P)
-    px.hidden = True
-    if X._lk not in (0, -1):
-        unlock_tensor(X)
+    ext(P).hidden = True
+    x = ext(X)
+    if X._needs:
+        if X._lk not in (0, -1):
+            unlock_tensor(X)
+        if x.base is not None:
+            needy = x.base._x.needy
+            if needy:
+                needy.pop(id(X), None)
     X._op = X._inputs = X._saved = X._nidx = None
     X._needs = 0
     X._seq = seq
-    x = ext(X)
     if x.hist is None:
-        x.hist = []
-    x.hist.append((seq, P))
-    HISTORY[0] += 1
+        x.hist = History()
+    x.hist.add(seq, P)
     return P
 
 
 def _set_vertex(X: Tensor, op: Any, inputs: tuple, saved: Any, nidx: tuple, seq: int, guard: bool) -> None:
     X._op, X._inputs, X._saved, X._nidx, X._seq = op, inputs, saved, nidx, seq
     for i in nidx[1]:
-        p = inputs[i]
-        p._needs += 1
-        if guard and p._lk in (0, -1):
-            lock_tensor(p)
+        add_need(inputs[i], guard)
     if nidx[2]:
-        X._needs += 1
-        if guard and X._lk in (0, -1):
-            lock_tensor(X)
+        add_need(X, guard)
 
 
 def _take_over(B: Tensor, value: Tensor, guard: bool) -> None:
@@ -310,26 +322,32 @@ def _take_over(B: Tensor, value: Tensor, guard: bool) -> None:
     value._nidx = None  # its needs now belong to B
     value._op = value._inputs = None
     if nidx[2]:
-        value._needs -= 1
-        if value._needs == 0 and value._lk not in (0, -1):
-            unlock_tensor(value)
-        B._needs += 1
-        if guard and B._lk in (0, -1):
-            lock_tensor(B)
+        drop_need(value)
+        add_need(B, guard)
 
 
-def _rebuild_view(V: Tensor, guard: bool) -> None:
-    """Give view ``V`` a new vertex: its view steps replayed on its parent's
-    (new) vertex; multi-step views get hidden intermediate vertices."""
+def refresh(V: Tensor) -> None:
+    """Give the stale view ``V`` (its base was mutated since its vertex was
+    made) a new vertex: its view steps replayed on its parent's current
+    vertex. Its old vertex goes to a placeholder for the consumers made
+    before."""
+    mode = get_mode()
+    if not mode.track:
+        return
     x = V._x
-    src = x.parent
-    steps = x.vops
+    parent = x.parent
+    if parent._x is not None:
+        touch(parent)
+    x.bver = x.base._x.version
+    if V._constant:
+        return
+    _hand_over(V, None, next_seq())
+    src = parent
+    steps = steps_from_parent(V)
+    guard = mode.guard
     for i, (op, kwargs) in enumerate(steps):
-        last = i == len(steps) - 1
-        if src._constant:
-            break
-        nidx = op.table[2]
-        if last:
+        nidx = op.table[1 if src._constant else 2]
+        if i == len(steps) - 1:
             _set_vertex(V, op, (src,), kwargs, nidx, next_seq(), guard)
         else:
             hidden = record(op.forward(src._data, **kwargs), op, (src,), nidx, kwargs, guard, owned=False)
@@ -337,7 +355,10 @@ def _rebuild_view(V: Tensor, guard: bool) -> None:
             src = hidden
 
 
-def _null_grads(tensors: list) -> None:
+REFRESH[0] = refresh
+
+
+def _null_grads(tensors: Any) -> None:
     for X in tensors:
         X._grad = None
         x = X._x
@@ -387,3 +408,40 @@ def inplace_execute(Op: type, inputs: tuple, op_args: Any, op_kwargs: Any, const
 def setitem(target: Tensor, key: Any, value: Any) -> None:
     """``target[key] = value``."""
     mutate(target, lambda: value, key=key, casting="unsafe")
+
+
+# ------------------------------------------------------------ shape setter
+def set_shape(t: Tensor, newshape: Any) -> None:
+    """``t.shape = newshape``: reshape ``t`` in place, like NumPy (raises like
+    NumPy when that needs a copy). Existing views keep their shapes and stay
+    linked (they reshape their parent back when replayed)."""
+    from mygrad._core_ops.shaping import reshape
+
+    probe = t._data.view()
+    probe.shape = newshape  # NumPy validates (ValueError / AttributeError)
+    new_shape = probe.shape
+    if new_shape == t._data.shape:
+        return
+    mode = get_mode()
+    if not mode.track:
+        t._data.shape = new_shape
+        return
+    if t._x is not None:
+        touch(t)
+    seq = next_seq()
+    P = _hand_over(t, None, seq)
+    P._data = t._data.view()  # the placeholder keeps the old shape
+    t._data.shape = new_shape
+    root = root_of(t)
+    if root is not t:
+        x = t._x
+        x.vops = [*x.vops, (reshape, {"shape": new_shape})]
+    ext(root).version += 1  # views of t get new vertices when next used
+    if not t._constant:
+        _set_vertex(t, reshape, (P,), {"shape": new_shape}, reshape.table[2], seq, mode.guard)
+    if root is not t:
+        t._x.bver = root._x.version
+    t._grad = None
+
+
+_tensor_mod._SHAPE_SETTER[0] = set_shape

@@ -1,36 +1,34 @@
 """Views and gradient views.
 
 A tensor made by a view-capable op (``can_return_view``) whose array is a
-NumPy view of an input's array is a *view tensor*:
+NumPy view of an input tensor's array is a *view tensor*:
 
 * ``view.base`` is the root tensor whose memory it shares (views of views
   point to the root);
-* it remembers how it was made from its parent (a list of view steps
-  ``(op, kwargs)``), so the same view can be *replayed* on other arrays: on the
-  base's gradient (``view.grad`` is that view of ``base.grad``, so
-  ``view.grad.base is base.grad``), and on the base's new graph vertex after an
-  in-place operation (see :mod:`mygrad._inplace`);
-* its parent keeps a weak set of its direct view children, so that an
-  in-place operation can find every live view of a base. Views that nobody
-  references disappear from it: the bookkeeping stays bounded.
+* it remembers how it was made from its parent (view steps ``(op, kwargs)``,
+  and the parent's shape at that time), so the same view can be *replayed* on
+  other arrays: on the root's gradient (``view.grad`` is that view of
+  ``base.grad``, so ``view.grad.base is base.grad``), and on the parent's new
+  graph vertex after an in-place operation changed the memory (see
+  :mod:`mygrad._inplace`: a view whose root was mutated since its vertex was
+  made is *stale*, and gets a new vertex when it is next used).
 
-Unlike the reference implementation, views never disconnect: like NumPy,
-a view writes through to its base before and after ``backward()``.
+Views hold their parents; parents do not hold (or even list) their views, so
+views that nobody references cost nothing. Unlike the reference
+implementation, views never disconnect: like NumPy, a view writes through to
+its base before and after ``backward()``.
 """
 
 from __future__ import annotations
 
-import weakref
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 
-from mygrad import tensor as _tensor_mod
-from mygrad.tensor import Tensor, _Ext
+from mygrad.tensor_base import Tensor, _Ext
+from mygrad import tensor_base as _tensor_mod
 
-__all__ = ["ext", "link_view", "view_grad", "chain_to", "replay", "live_views", "root_of", "is_view_of"]
-
-_ndarray = np.ndarray
+__all__ = ["ext", "link_view", "view_grad", "chain_to", "replay", "root_of", "is_view_of", "steps_from_parent"]
 
 
 def ext(t: Tensor) -> _Ext:
@@ -56,41 +54,27 @@ def is_view_of(arr: np.ndarray, parent_arr: np.ndarray) -> bool:
     return b is parent_arr or (parent_arr.base is not None and b is parent_arr.base)
 
 
-class ViewSet(dict):
-    """Weak references to a tensor's direct views, keyed by ``id``; a view that
-    is garbage-collected removes itself (tensors are unhashable, so no WeakSet)."""
-
-    __slots__ = ("__weakref__",)
-
-    def add(self, t: Tensor) -> None:
-        key = id(t)
-        me = weakref.ref(self)
-
-        def gone(_ref: Any, key: int = key) -> None:
-            views = me()
-            if views is not None:
-                views.pop(key, None)
-
-        self[key] = weakref.ref(t, gone)
-
-    def __iter__(self) -> Iterator[Tensor]:  # type: ignore[override]
-        for ref in list(self.values()):
-            t = ref()
-            if t is not None:
-                yield t
-
-
 def link_view(out: Tensor, parent: Tensor, steps: list) -> None:
     """Make ``out`` a view tensor of ``parent`` made by ``steps``."""
     x = ext(out)
     px = ext(parent)
-    x.base = px.base if px.base is not None else parent
+    base = px.base if px.base is not None else parent
+    x.base = base
     x.parent = parent
+    x.pshape = parent._data.shape
     x.vops = steps
-    views = px.views
-    if views is None:
-        views = px.views = ViewSet()
-    views.add(out)
+    x.bver = ext(base).version
+
+
+def steps_from_parent(v: Tensor) -> list:
+    """``v``'s view steps from its parent's *current* array: if the parent's
+    shape was set since, reshape it back first."""
+    x = v._x
+    if x.parent._data.shape != x.pshape:
+        from mygrad._core_ops.shaping import reshape
+
+        return [(reshape, {"shape": x.pshape}), *x.vops]
+    return x.vops
 
 
 def chain_to(v: Tensor) -> list:
@@ -101,7 +85,7 @@ def chain_to(v: Tensor) -> list:
         x = t._x
         if x is None or x.base is None:
             break
-        steps[:0] = x.vops
+        steps[:0] = steps_from_parent(t)
         t = x.parent
     return steps
 
@@ -111,21 +95,6 @@ def replay(arr: np.ndarray, steps: list) -> np.ndarray:
     for op, kwargs in steps:
         arr = op.forward(arr, **kwargs)
     return arr
-
-
-def live_views(root: Tensor) -> list:
-    """Every live view tensor of ``root`` (parents before children)."""
-    out: list = []
-    stack = [root]
-    while stack:
-        t = stack.pop()
-        x = t._x
-        if x is None or not x.views:
-            continue
-        children = list(x.views)
-        out.extend(children)
-        stack.extend(children)
-    return out
 
 
 def _same_layout(a: np.ndarray, b: np.ndarray) -> bool:
@@ -151,12 +120,6 @@ def view_grad(v: Tensor) -> Any:
     g = replay(bg, chain_to(v))
     x.gcache = (bg, g)
     return g
-
-
-def iter_views(t: Tensor) -> Iterator[Tensor]:
-    x = t._x
-    if x is not None and x.views:
-        yield from list(x.views)
 
 
 _tensor_mod._VIEW_GRAD[0] = view_grad

@@ -53,13 +53,14 @@ from mygrad._declarations import (
     function_op,
     operation_op,
     passthrough,
+    reads,
     ufunc_op,
 )
 from mygrad._engine import execute_op
 from mygrad._plugins.manager import MANAGER, PluginInfo, hookimpl
 from mygrad.errors import DeclarationError, PluginConflictError, PluginError, SkipGradient
 from mygrad.operation_base import Operation
-from mygrad.tensor import Tensor
+from mygrad.tensor_base import Tensor
 
 __all__ = [
     "hookimpl",
@@ -73,6 +74,7 @@ __all__ = [
     "export",
     "Domain",
     "NONDIFF",
+    "reads",
     "Operation",
     "SkipGradient",
     "execute_op",

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from mygrad.tensor import Tensor, _check_constant
+from mygrad.tensor_base import Tensor, _check_constant
 
 __all__ = ["tensor", "astensor", "asarray"]
 

@@ -13,8 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from mygrad._declarations import Composite, Function
-from mygrad.tensor import Tensor
+from mygrad._declarations import Composite, Function, reads
+from mygrad._graph import Scatter
+from mygrad.tensor_base import Tensor
 
 __all__ = ["getitem", "normalize_key", "is_basic_key"]
 
@@ -49,13 +50,10 @@ def _injective(key: Any) -> bool:
     return len(advanced) == 1 and np.asarray(advanced[0]).dtype == bool
 
 
+@reads()  # only the input's shape
 def _getitem_grad(g, out, x, key):
-    grad = np.zeros(np.shape(x), dtype=g.dtype)
-    if _injective(key):
-        grad[key] = g
-    else:
-        np.add.at(grad, key, g)
-    return grad
+    # scattered into the parent's gradient by the core, without a dense zero array
+    return Scatter(np.shape(x), key, g, _injective(key))
 
 
 def _getitem(x, key):

@@ -6,12 +6,13 @@ from typing import Any
 
 import numpy as np
 
-from mygrad._declarations import Composite, Function
-from mygrad.tensor import Tensor
+from mygrad._declarations import Composite, Function, reads
+from mygrad.tensor_base import Tensor
 
 NS = ("mygrad", "mygrad.tensor_manip")
 
 
+@reads()  # only the input's number of dimensions
 def _transpose_grad(g, out, a, axes=None):
     if axes is None:
         return np.transpose(g)

@@ -26,7 +26,7 @@ from typing import Any
 import pluggy
 
 from mygrad._plugins import hookspecs
-from mygrad._plugins.providers import STATUS
+from mygrad._plugins.providers import PACKS, STATUS
 from mygrad._plugins.registry import REGISTRY, Registry
 from mygrad.errors import PluginConflictError, PluginError, PluginWarning
 
@@ -155,7 +155,9 @@ class PluginManager:
     # ------------------------------------------------------- entry points
     def load_entry_points(self) -> None:
         """Load every installed plugin, isolating failures (see module doc)."""
-        eps = sorted(md.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name)
+        # mygrad's own packs first: a third-party plugin that claims one of
+        # their names must be the one that fails, not the whole pack
+        eps = sorted(md.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: (_dist_name(e) not in PACKS, e.name))
         disabled = os.environ.get(ENV_DISABLE, "").strip() in _TRUE
         select = {s.strip() for s in os.environ.get(ENV_SELECT, "").split(",") if s.strip()}
         for ep in eps:
@@ -210,6 +212,11 @@ class PluginManager:
             if info.status == "unregistered":
                 return "installed but was unregistered at run time"
         return None
+
+
+def _dist_name(ep: Any) -> str | None:
+    dist = getattr(ep, "dist", None)
+    return dist.metadata["Name"] if dist is not None else None
 
 
 MANAGER = PluginManager()

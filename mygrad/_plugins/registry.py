@@ -19,7 +19,7 @@ import numpy as np
 
 from mygrad._declarations import Export, OpDecl, Table, Ufunc
 from mygrad.errors import DeclarationError, PluginConflictError
-from mygrad.tensor import STUBS, Tensor
+from mygrad.tensor_base import STUBS, Tensor
 
 __all__ = ["Registry", "REGISTRY"]
 

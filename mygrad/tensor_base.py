@@ -63,10 +63,14 @@ class _Ext:
 
     ``base``    the root tensor of a view (None for a non-view)
     ``parent``  the tensor this view was taken from; ``vops`` the view steps
-                ``[(op, kwargs), ...]`` that make it from its parent
-    ``views``   weak set of the views taken directly of this tensor
-    ``hist``    in-place history ``[(seq, placeholder), ...]``: the vertex that
-                represented this tensor before each mutation
+                ``[(op, kwargs), ...]`` that make it from its parent, whose
+                shape was ``pshape`` then
+    ``version`` (roots) number of in-place mutations so far
+    ``needy``   (roots) the views of this tensor whose values a live graph
+                reads, by id
+    ``bver``    (views) the root's version when this view's vertex was made
+    ``hist``    in-place :class:`~mygrad._graph.History`: the vertices that
+                represented this tensor before each change of vertex
     ``gcache``  a view's cached gradient view ``(base_grad, view_of_it)``
     ``gnull``   the base gradient that was current when this view's gradient
                 was nulled
@@ -74,13 +78,17 @@ class _Ext:
                 be reused during backprop)
     """
 
-    __slots__ = ("base", "parent", "vops", "views", "hist", "gcache", "gnull", "hidden")
+    __slots__ = ("base", "parent", "vops", "pshape", "version", "needy", "bver", "hist", "gcache", "gnull",
+                 "hidden")
 
     def __init__(self) -> None:
         self.base = None
         self.parent = None
         self.vops = None
-        self.views = None
+        self.pshape = None
+        self.version = 0
+        self.needy = None
+        self.bver = 0
         self.hist = None
         self.gcache = None
         self.gnull = None
