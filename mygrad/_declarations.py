@@ -34,7 +34,8 @@ from typing import Any, Callable, Iterable, Sequence
 import numpy as np
 
 from mygrad._engine import coerce, get_mode, leaf, note_view_need, null_input_grad, record, touch, wrap_result
-from mygrad._graph import accumulate
+from mygrad._graph import accumulate, next_seq
+from mygrad._memory_guard import _FAST, _REG, GUARDED, UNGUARDED, lock_tensor
 from mygrad.errors import DeclarationError
 from mygrad.operation_base import Operation
 from mygrad._views import is_view_of, link_view
@@ -159,17 +160,22 @@ def rule_reads(rule: Callable, n_inputs: int, where: str = "op") -> tuple[bool, 
     return params[1] in used, frozenset(i for i in range(n_inputs) if params[2 + i] in used)
 
 
-def _nidx_table(grads: Sequence, reads: Sequence[tuple[bool, frozenset]]) -> list:
-    """Entry per input-state pattern (base-3 number, input 0 most significant):
-    ``(grad_idx, need_idx, needs_out)``."""
+def _plan(grads: Sequence, reads: Sequence[tuple[bool, frozenset]], states: Sequence[int], unit: int) -> tuple:
+    """``(grad_idx, need_idx, needs_out, unit)`` for inputs in ``states``
+    (0: not a tensor, 1: constant tensor, 2: non-constant tensor): which inputs
+    get gradients, which inputs' values the rules read, whether they read the
+    output, and the memory-guard unit (see mygrad._memory_guard)."""
     n = len(grads)
-    table = []
-    for code in range(3**n):
-        states = [(code // 3 ** (n - 1 - i)) % 3 for i in range(n)]
-        grad_idx = tuple(i for i in range(n) if states[i] == 2 and grads[i] is not NONDIFF)
-        need = sorted({j for i in grad_idx for j in reads[i][1] if states[j] != 0})
-        table.append((grad_idx, tuple(need), any(reads[i][0] for i in grad_idx)))
-    return table
+    grad_idx = tuple(i for i in range(n) if states[i] == 2 and grads[i] is not NONDIFF)
+    need = sorted({j for i in grad_idx for j in reads[i][1] if states[j] != 0})
+    return grad_idx, tuple(need), any(reads[i][0] for i in grad_idx), unit
+
+
+def _nidx_table(grads: Sequence, reads: Sequence[tuple[bool, frozenset]], unit: int) -> list:
+    """A :func:`_plan` per input-state pattern (a base-3 number, input 0 most
+    significant)."""
+    n = len(grads)
+    return [_plan(grads, reads, [(code // 3 ** (n - 1 - i)) % 3 for i in range(n)], unit) for code in range(3**n)]
 
 
 # -------------------------------------------------------------- base class
@@ -222,9 +228,15 @@ class OpDecl:
         self.__qualname__ = name
         self.namespaces = tuple(namespaces)
         for ns in self.namespaces:
-            if not (ns == "mygrad" or ns.startswith("mygrad.")):
-                raise DeclarationError(f"{name!r}: namespace {ns!r} is not 'mygrad' or 'mygrad.<sub>'")
+            parts = ns.split(".") if isinstance(ns, str) else [None]
+            if parts[0] != "mygrad" or not all(isinstance(p, str) and p.isidentifier() for p in parts):
+                raise DeclarationError(
+                    f"{name!r}: namespace {ns!r} is not 'mygrad' or a dotted 'mygrad.<sub>' of identifiers"
+                )
         self.aliases = tuple(aliases)
+        for alias in self.aliases:
+            if not isinstance(alias, str) or not alias.isidentifier():
+                raise DeclarationError(f"{name!r}: alias {alias!r} is not an identifier")
         self.numpy = numpy
         self.methods = tuple(methods)
         self.operators = tuple(operators)
@@ -281,7 +293,8 @@ class Ufunc(OpDecl):
             self.__doc__ = f"Differentiable ``numpy.{numpy_ufunc.__name__}``.\n\n" + (numpy_ufunc.__doc__ or "")
         self.validate()
         reads = [rule_reads(g, self.nin, f"{self.name!r}") for g in self.grads]
-        self.table = _nidx_table(self.grads, reads)
+        self.table = _nidx_table(self.grads, reads, GUARDED)
+        self.table_off = _nidx_table(self.grads, reads, UNGUARDED)
         self._fast = _make_fast_ufunc(self)
 
     def validate(self) -> None:
@@ -302,7 +315,13 @@ class Ufunc(OpDecl):
     def __repr__(self) -> str:
         return f"<mygrad-ufunc {self.name!r}>"
 
-    def __call__(self, *args: Any, out: Any = None, where: Any = True, dtype: Any = None, constant: Any = None, **kwargs: Any) -> Any:
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if not kwargs and len(args) == self.nin:
+            return self._fast(*args)
+        return self._call(*args, **kwargs)
+
+    def _call(self, *args: Any, out: Any = None, where: Any = True, dtype: Any = None, constant: Any = None,
+              **kwargs: Any) -> Any:
         nin = self.nin
         if len(args) != nin:
             if len(args) == nin + 1 and out is None:
@@ -391,7 +410,8 @@ def finish(decl: OpDecl, result: np.ndarray, inputs: tuple, states: Sequence[int
     code = 0
     for s in states:
         code = code * 3 + s
-    nidx = decl.table[code] if code < len(decl.table) else decl.nidx_for(states)
+    table = decl.table if guard else decl.table_off
+    nidx = table[code] if code < len(table) else decl.nidx_for(states, GUARDED if guard else UNGUARDED)
     t = record(result, decl, inputs, nidx, saved, guard, owned)
     if null:
         for i in nidx[0]:
@@ -400,21 +420,47 @@ def finish(decl: OpDecl, result: np.ndarray, inputs: tuple, states: Sequence[int
 
 
 def _make_fast_ufunc(decl: Ufunc) -> Callable:
-    """The hot path for ``f(x)`` / ``f(x, y)`` and for Tensor operators: no
-    keyword arguments, default ``constant``."""
+    """The hot path for ``f(x)`` / ``f(x, y)`` and for Tensor operators (no
+    keyword arguments, default ``constant``): :func:`mygrad._engine.record`
+    and the memory guard's fast lock, inlined (this is most of mygrad's
+    per-op overhead, so it is written for speed)."""
     f = decl.ufunc
     table = decl.table
     T = _T
     mode_get = get_mode
     nd = _ndarray
     asarray = np.asarray
+    new = object.__new__
+    seq = next_seq
+    REG = _REG
+    FAST = _FAST
+
+    def need(p: Tensor, guard: bool) -> None:
+        """A live node now reads ``p``'s values (mygrad._engine.add_need)."""
+        n = p._needs
+        p._needs = n + (GUARDED if guard else UNGUARDED)
+        if n == 0 and p._x is not None:
+            note_view_need(p, 1)
+        if guard:
+            lk = p._lk
+            if lk == 0 and not REG and p._data.flags.writeable:
+                p._data.setflags(write=False)
+                p._lk = 1
+                FAST[0] += 1
+            elif lk == 0 or lk == -1:
+                lock_tensor(p)
 
     if decl.nin == 1:
+        plan1 = table[2]
+        plan1_off = decl.table_off[2]
+        need_x1 = bool(plan1[1])
+        need_out1 = plan1[2]
 
         def fast1(x: Any) -> Any:
             if type(x) is not T:
                 return decl._general((x,), None, True, None, None, {})
-            if x._x is not None:
+            xx = x._x
+            if xx is not None:
                 touch(x)
             out = f(x._data)
             if type(out) is not nd:
@@ -424,20 +470,48 @@ def _make_fast_ufunc(decl: Ufunc) -> Callable:
                 return leaf(out, out.dtype.kind != "f")
             if x._constant:
                 return leaf(out, True)
-            t = record(out, decl, (x,), table[2], None, m.guard)
+            guard = m.guard
+            t = new(T)
+            t._data = out
+            t._constant = False
+            t._op = decl
+            t._inputs = (x,)
+            t._saved = None
+            t._grad = None
+            t._seq = seq()
+            t._needs = 0
+            t._lk = 0
+            t._x = None
+            if guard:
+                t._nidx = plan1
+                if need_out1:  # the rule reads the output: lock the fresh array
+                    t._needs = GUARDED
+                    out.setflags(write=False)
+                    t._lk = 1
+                    FAST[0] += 1
+            else:
+                t._nidx = plan1_off
+                if need_out1:
+                    t._needs = UNGUARDED
+            if need_x1:
+                need(x, guard)
             x._grad = None
-            if x._x is not None:
+            if xx is not None:
                 null_input_grad(x)
             return t
 
         return fast1
 
     if decl.nin == 2:
+        # per input-state pattern: the plan, and whether each input is read
+        needs2 = [(e, 0 in e[1], 1 in e[1], e[2]) for e in table]
+        needs2_off = [(e, 0 in e[1], 1 in e[1], e[2]) for e in decl.table_off]
 
         def fast2(x: Any, y: Any) -> Any:
             tx = type(x)
             if tx is T:
-                if x._x is not None:
+                xx = x._x
+                if xx is not None:
                     touch(x)
                 a = x._data
                 sx = 1 if x._constant else 2
@@ -448,7 +522,8 @@ def _make_fast_ufunc(decl: Ufunc) -> Callable:
                 return decl._general((x, y), None, True, None, None, {})
             ty = type(y)
             if ty is T:
-                if y._x is not None:
+                yx = y._x
+                if yx is not None:
                     touch(y)
                 b = y._data
                 sy = 1 if y._constant else 2
@@ -465,15 +540,39 @@ def _make_fast_ufunc(decl: Ufunc) -> Callable:
                 return leaf(out, out.dtype.kind != "f")
             if sx != 2 and sy != 2:
                 return leaf(out, True)
-            nidx = table[sx * 3 + sy]
-            t = record(out, decl, (x, y), nidx, None, m.guard)
+            guard = m.guard
+            plan, need_x, need_y, need_out = (needs2 if guard else needs2_off)[sx * 3 + sy]
+            t = new(T)
+            t._data = out
+            t._constant = False
+            t._op = decl
+            t._inputs = (x, y)
+            t._saved = None
+            t._grad = None
+            t._seq = seq()
+            t._needs = 0
+            t._lk = 0
+            t._nidx = plan
+            t._x = None
+            if need_out:
+                if guard:
+                    t._needs = GUARDED
+                    out.setflags(write=False)
+                    t._lk = 1
+                    FAST[0] += 1
+                else:
+                    t._needs = UNGUARDED
+            if need_x:
+                need(x, guard)
+            if need_y:
+                need(y, guard)
             if sx == 2:
                 x._grad = None
-                if x._x is not None:
+                if xx is not None:
                     null_input_grad(x)
             if sy == 2:
                 y._grad = None
-                if y._x is not None:
+                if yx is not None:
                     null_input_grad(y)
             return t
 
@@ -499,7 +598,11 @@ class Function(OpDecl):
     kind = "function"
 
     def __init__(self, forward: Callable, grads: Sequence, *, nin: int = 1, **meta: Any) -> None:
-        self._init_meta(meta.pop("name", None) or forward.__name__, **meta)
+        if not callable(forward):
+            raise DeclarationError(f"function_op needs a callable forward function, got {forward!r}")
+        if not isinstance(nin, int) or isinstance(nin, bool) or nin < 1:
+            raise DeclarationError(f"function_op: nin must be a positive int, got {nin!r}")
+        self._init_meta(meta.pop("name", None) or getattr(forward, "__name__", "function"), **meta)
         self.forward = forward
         self.grads = tuple(grads)
         self.nin = nin
@@ -511,12 +614,11 @@ class Function(OpDecl):
         self.__signature__ = _public_signature(self._signature)
         self.validate()
         self._reads = [rule_reads(g, nin, f"{self.name!r}") for g in self.grads]
-        self.table = _nidx_table(self.grads, self._reads) if nin <= 4 else []
+        self.table = _nidx_table(self.grads, self._reads, GUARDED) if nin <= 4 else []
+        self.table_off = _nidx_table(self.grads, self._reads, UNGUARDED) if nin <= 4 else []
 
-    def nidx_for(self, states: Sequence[int]) -> tuple:
-        grad_idx = tuple(i for i, s in enumerate(states) if s == 2 and self.grads[i] is not NONDIFF)
-        need = sorted({j for i in grad_idx for j in self._reads[i][1] if states[j] != 0})
-        return grad_idx, tuple(need), any(self._reads[i][0] for i in grad_idx)
+    def nidx_for(self, states: Sequence[int], unit: int) -> tuple:
+        return _plan(self.grads, self._reads, states, unit)
 
     def validate(self) -> None:
         if not callable(self.forward):

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from mygrad._modes import no_autodiff
-from mygrad._plugins.providers import missing_provider_error, provider_of
+from mygrad._plugins.providers import missing_provider_error, provider_missing
 from mygrad._plugins.registry import REGISTRY, _numpy_name
 from mygrad.tensor_base import Tensor
 
@@ -69,7 +69,7 @@ def array_ufunc(self: Tensor, ufunc: np.ufunc, method: str, *inputs: Any, **kwar
         if _non_constant(inputs) or _non_constant(kwargs.get("out") or ()):
             raise ValueError(f"{ufunc!r} cannot involve non-constant mygrad tensors.")
         return getattr(ufunc, method)(*unwrap(inputs), **unwrap(kwargs))
-    if provider_of(ufunc.__name__, "ufunc") is not None:
+    if provider_missing(ufunc.__name__, "ufunc"):
         raise missing_provider_error(ufunc.__name__, "ufunc")
     return NotImplemented
 
@@ -84,7 +84,7 @@ def array_function(self: Tensor, func: Any, types: tuple, args: tuple, kwargs: d
     if func in reg.passthrough:
         return func(*unwrap(args), **unwrap(kwargs))
     name = _numpy_name(func)
-    if provider_of(name, "function") is not None:
+    if provider_missing(name, "function"):
         raise missing_provider_error(name, "function")
     return NotImplemented
 

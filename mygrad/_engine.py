@@ -17,7 +17,7 @@ import numpy as np
 
 from mygrad import _graph
 from mygrad._graph import next_seq
-from mygrad._memory_guard import lock_tensor
+from mygrad._memory_guard import GUARDED, UNGUARDED, lock_tensor
 from mygrad._modes import MODE
 from mygrad.errors import InvalidGradient
 from mygrad.operation_base import Operation
@@ -73,29 +73,27 @@ def record(arr: np.ndarray, op: Any, inputs: tuple, nidx: tuple, saved: Any, gua
     t._lk = 0 if owned else -1
     t._nidx = nidx
     t._x = None
+    unit = nidx[3]
     for i in nidx[1]:
-        p = inputs[i]
-        n = p._needs
-        p._needs = n + 1
-        if n == 0 and p._x is not None:
-            note_view_need(p, 1)
-        if guard and p._lk in (0, -1):
-            lock_tensor(p)
+        add_need(inputs[i], unit)
     if nidx[2]:
-        t._needs = 1
-        if guard:
-            lock_tensor(t)
+        add_need(t, unit)
     return t
 
 
-def add_need(p: Tensor, guard: bool) -> None:
-    """One more live node reads ``p``'s values (see mygrad._memory_guard)."""
+def add_need(p: Tensor, unit: int) -> None:
+    """One more live node reads ``p``'s values (``unit``: GUARDED or
+    UNGUARDED, see mygrad._memory_guard)."""
     n = p._needs
-    p._needs = n + 1
+    p._needs = n + unit
     if n == 0 and p._x is not None:
         note_view_need(p, 1)
-    if guard and p._lk in (0, -1):
+    if unit == GUARDED and p._lk in (0, -1):
         lock_tensor(p)
+
+
+def plan_unit(guard: bool) -> int:
+    return GUARDED if guard else UNGUARDED
 
 
 def note_view_need(p: Tensor, delta: int) -> None:
@@ -250,7 +248,7 @@ def execute_op(
     idx = tuple(i for i, v in enumerate(variables) if not v._constant)
     # a class's gradient code may read anything: every variable and the output
     needs = tuple(range(len(variables)))
-    t = record(result, op, variables, (idx, needs, True), None, mode.guard, owned=False)
+    t = record(result, op, variables, (idx, needs, True, plan_unit(mode.guard)), None, mode.guard, owned=False)
     for i in idx:
         null_input_grad(variables[i])
     return t

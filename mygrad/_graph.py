@@ -19,18 +19,20 @@ and accumulates them; op authors never un-broadcast by hand.
 from __future__ import annotations
 
 import itertools
+import sys
 from bisect import bisect_right
 from numbers import Real
 
 import numpy as np
 
-from mygrad._memory_guard import unlock_tensor
+from mygrad._memory_guard import _FAST, _REG, LOCKING, unlock_tensor
 from mygrad._modes import MODE
 from mygrad.errors import InvalidBackprop, InvalidGradient
 
 __all__ = ["backward", "clear_graph", "accumulate", "reduce_broadcast", "next_seq", "release", "Scatter"]
 
 _ndarray = np.ndarray
+_getrefcount = sys.getrefcount
 _asarray = np.asarray
 
 #: global creation clock for graph vertices
@@ -62,6 +64,8 @@ def reduce_broadcast(grad: np.ndarray, shape: tuple) -> np.ndarray:
     axes = tuple(i for i, (n, m) in enumerate(zip(shape, grad.shape)) if n == 1 and m != 1)
     if axes:
         grad = grad.sum(axis=axes, keepdims=True)
+    if type(grad) is not _ndarray:  # a full reduction gives a NumPy scalar
+        grad = _asarray(grad)
     if grad.shape != shape:
         raise InvalidGradient(
             f"a gradient of shape {grad.shape} does not match its input's shape {shape}"
@@ -211,13 +215,13 @@ REFRESH_ROOT: list = [None]
 HISTORY: list = [0]
 
 
-def drop_need(p, dying: bool = False) -> None:
+def drop_need(p, unit: int, dying: bool = False) -> None:
     """One live node stopped reading ``p``'s values (see mygrad._memory_guard)."""
-    n = p._needs - 1
+    n = p._needs - unit
     p._needs = n
+    if not n & LOCKING and p._lk not in (0, -1):
+        unlock_tensor(p, dying)
     if n == 0:
-        if p._lk not in (0, -1):
-            unlock_tensor(p, dying)
         x = p._x
         if x is not None and x.base is not None:
             needy = x.base._x.needy
@@ -225,22 +229,46 @@ def drop_need(p, dying: bool = False) -> None:
                 needy.pop(id(p), None)
 
 
-def release(t, dying: bool = False) -> None:
+def release(t, alive: bool = False) -> None:
     """Drop the memory-guard needs that ``t``'s op holds on its inputs and on
-    ``t`` itself."""
+    ``t`` itself. This is also ``Tensor.__del__`` (``alive=False``): then an
+    input that only ``t`` still references dies right after it, so its array
+    need not be made writeable again (the common case when a whole graph is
+    dropped), and ``t``'s in-place history stops counting."""
     nidx = t._nidx
-    if nidx is None:
-        return
-    t._nidx = None
-    ins = t._inputs
-    resolve = RESOLVE_ONE[0] if HISTORY[0] else None
-    for i in nidx[1]:
-        p = ins[i]
-        if resolve is not None:
-            p = resolve(p, t._seq)
-        drop_need(p)
-    if nidx[2]:
-        drop_need(t, dying)
+    if nidx is not None:
+        t._nidx = None
+        ins = t._inputs
+        unit = nidx[3]
+        resolve = RESOLVE_ONE[0] if HISTORY[0] else None
+        for i in nidx[1]:
+            p = ins[i]
+            if resolve is not None:
+                p = resolve(p, t._seq)
+            n = p._needs - unit
+            if n & LOCKING or (p._lk in (0, -1) and (n or p._x is None)):
+                p._needs = n  # still locked by other nodes, or nothing to unlock
+                continue
+            # refs to a dying input: the inputs tuple, `p`, the call's argument
+            if (not alive and n == 0 and p._lk == 1 and p._x is None and _getrefcount(p) <= 3
+                    and _getrefcount(p._data) <= 2 and not _REG):
+                p._needs = 0
+                p._lk = 0  # it dies with its array: nothing to make writeable again
+                _FAST[0] -= 1
+            else:
+                drop_need(p, unit)
+        if nidx[2]:
+            if (not alive and t._needs == unit and t._lk == 1 and t._x is None
+                    and _getrefcount(t._data) <= 2 and not _REG):
+                t._needs = 0
+                t._lk = 0
+                _FAST[0] -= 1
+            else:
+                drop_need(t, unit, not alive)
+    if not alive:
+        x = t._x
+        if x is not None and x.hist:
+            HISTORY[0] -= len(x.hist)
 
 
 def _clear(order) -> None:
@@ -249,7 +277,7 @@ def _clear(order) -> None:
         if type(t._grad) is _Pending:
             dense_grad(t)
         if t._op is not None:
-            release(t)
+            release(t, alive=True)
             t._op = None
             t._inputs = None
             t._saved = None

@@ -35,7 +35,7 @@ from typing import Any, Callable
 import numpy as np
 
 from mygrad import _graph
-from mygrad._engine import REFRESH, add_need, coerce, get_mode, leaf, record, touch
+from mygrad._engine import REFRESH, add_need, coerce, get_mode, leaf, plan_unit, record, touch
 from mygrad._graph import History, accumulate, drop_need, next_seq
 from mygrad._memory_guard import _REG, lock_tensor, unlock_tensor
 from mygrad._views import chain_to, ext, replay, root_of, steps_from_parent
@@ -262,7 +262,8 @@ def mutate(target: Tensor, value_fn: Callable[[], Any], *, key: Any = NOKEY, mas
             if key is not NOKEY and not _is_basic(key):
                 last = _last_write_mask(dest.shape, key, value._data.shape)
             grad_idx = tuple(i for i, v in enumerate((P_B, n)) if isinstance(v, Tensor) and not v._constant)
-            _set_vertex(B, SET_REGION, (P_B, n), (steps, key, mask, last), (grad_idx, (), False), seq, guard)
+            _set_vertex(B, SET_REGION, (P_B, n), (steps, key, mask, last), (grad_idx, (), False, plan_unit(guard)),
+                        seq, guard)
         # else: B was overwritten by a constant everywhere: it is a leaf now
     _null_grads((B, target))
     return target
@@ -309,10 +310,11 @@ def _hand_over(X: Tensor, saved: np.ndarray | None, seq: int) -> Tensor:
 
 def _set_vertex(X: Tensor, op: Any, inputs: tuple, saved: Any, nidx: tuple, seq: int, guard: bool) -> None:
     X._op, X._inputs, X._saved, X._nidx, X._seq = op, inputs, saved, nidx, seq
+    unit = nidx[3]
     for i in nidx[1]:
-        add_need(inputs[i], guard)
+        add_need(inputs[i], unit)
     if nidx[2]:
-        add_need(X, guard)
+        add_need(X, unit)
 
 
 def _take_over(B: Tensor, value: Tensor, guard: bool) -> None:
@@ -322,8 +324,8 @@ def _take_over(B: Tensor, value: Tensor, guard: bool) -> None:
     value._nidx = None  # its needs now belong to B
     value._op = value._inputs = None
     if nidx[2]:
-        drop_need(value)
-        add_need(B, guard)
+        drop_need(value, nidx[3])
+        add_need(B, nidx[3])
 
 
 def refresh(V: Tensor) -> None:
@@ -346,7 +348,7 @@ def refresh(V: Tensor) -> None:
     steps = steps_from_parent(V)
     guard = mode.guard
     for i, (op, kwargs) in enumerate(steps):
-        nidx = op.table[1 if src._constant else 2]
+        nidx = (op.table if guard else op.table_off)[1 if src._constant else 2]
         if i == len(steps) - 1:
             _set_vertex(V, op, (src,), kwargs, nidx, next_seq(), guard)
         else:
@@ -438,7 +440,8 @@ def set_shape(t: Tensor, newshape: Any) -> None:
         x.vops = [*x.vops, (reshape, {"shape": new_shape})]
     ext(root).version += 1  # views of t get new vertices when next used
     if not t._constant:
-        _set_vertex(t, reshape, (P,), {"shape": new_shape}, reshape.table[2], seq, mode.guard)
+        _set_vertex(t, reshape, (P,), {"shape": new_shape}, (reshape.table if mode.guard else reshape.table_off)[2],
+                    seq, mode.guard)
     if root is not t:
         t._x.bver = root._x.version
     t._grad = None

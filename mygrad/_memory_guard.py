@@ -3,8 +3,9 @@
 A tensor counts how many live graph nodes will read its values during
 backprop (``Tensor._needs``): an op whose gradient rules read an input adds
 one to that input, an op whose rules read its own output adds one to the
-output. While the count is positive and the guard is on, the tensor's array
-is read-only; it is restored when the count drops to zero (the graph was
+output (see :data:`GUARDED` / :data:`UNGUARDED`: nodes made with the guard off
+are counted apart). While nodes made with the guard on read it, the tensor's
+array is read-only; it is restored when they are gone (the graph was
 backpropped, cleared, or garbage-collected).
 
 Two locking paths:
@@ -27,7 +28,16 @@ import sys
 
 import numpy as np
 
-__all__ = ["lock_tensor", "unlock_tensor", "lock_array", "unlock_array", "locked_count"]
+__all__ = ["lock_tensor", "unlock_tensor", "lock_array", "unlock_array", "locked_count", "GUARDED", "UNGUARDED",
+           "LOCKING"]
+
+#: what one reading node adds to ``Tensor._needs``: nodes made with the guard on
+#: count in the low bits (they keep the array locked), nodes made with the guard
+#: off count in the high bits (their values are still preserved by in-place ops,
+#: but they place no lock)
+GUARDED = 1
+UNGUARDED = 1 << 32
+LOCKING = UNGUARDED - 1
 
 _ndarray = np.ndarray
 _getrefcount = sys.getrefcount
@@ -52,7 +62,7 @@ def lock_array(a: np.ndarray) -> None:
     if e is None:
         w = a.flags.writeable
         if w:
-            a.flags.writeable = False
+            a.setflags(write=False)
         _REG[k] = [1, a, w]
     else:
         e[0] += 1
@@ -60,7 +70,7 @@ def lock_array(a: np.ndarray) -> None:
 
 def _restore(a: np.ndarray) -> None:
     try:
-        a.flags.writeable = True
+        a.setflags(write=True)
     except ValueError:
         # a view whose base is still read-only (locked elsewhere): retry when the
         # base is released
@@ -90,7 +100,7 @@ def lock_tensor(t) -> None:
     a = t._data
     if t._lk == 0 and not (_REG and id(a) in _REG):
         if a.flags.writeable:
-            a.flags.writeable = False
+            a.setflags(write=False)
             t._lk = 1
             _FAST[0] += 1
             return

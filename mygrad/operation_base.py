@@ -104,8 +104,10 @@ class OpNode(Operation):
         self.op = decl
         self.variables = tuple(x for x in (tensor._inputs or ()) if hasattr(x, "_data"))
         saved = tensor._saved
-        if saved is not None:
-            self.replay_args, self.replay_kwargs = saved[0], saved[1]
+        if isinstance(saved, dict):  # a function op's keyword arguments
+            self.replay_args, self.replay_kwargs = (), dict(saved)
+        elif isinstance(saved, np.ndarray):  # a ufunc's `where` mask
+            self.where = saved
 
     @property
     def name(self) -> str:

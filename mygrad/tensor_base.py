@@ -143,6 +143,11 @@ class Tensor:
     __array_priority__ = 15.0
     __hash__ = None  # like ndarray: mutable, compared elementwise
 
+    def __new__(cls, *args: Any, **kwargs: Any) -> "Tensor":
+        t = object.__new__(cls)
+        t._nidx = t._x = None  # what __del__ reads, even if __init__ then fails
+        return t
+
     def __init__(
         self,
         x: Any,
@@ -152,6 +157,10 @@ class Tensor:
         copy: bool = True,
         ndmin: int = 0,
     ) -> None:
+        # every slot is set before anything can fail: __del__ reads them
+        self._op = self._inputs = self._saved = self._grad = self._nidx = self._x = None
+        self._seq = self._needs = 0
+        self._lk = -1
         _check_constant(constant)
         if isinstance(x, Tensor):
             x = x._data
@@ -171,15 +180,7 @@ class Tensor:
             check_dtype(arr)
         self._data = arr
         self._constant = resolve_constant(constant, arr, tracking)
-        self._op = None
-        self._inputs = None
-        self._saved = None
-        self._grad = None
-        self._seq = 0
-        self._needs = 0
         self._lk = 0 if owned else -1
-        self._nidx = None
-        self._x = None
 
     # ------------------------------------------------------------------ data
     @property
@@ -449,15 +450,8 @@ class Tensor:
         return Tensor(arr, copy=False, constant=constant)
 
     # ------------------------------------------------------------ lifecycle
-    def __del__(self) -> None:
-        if self._nidx is not None:
-            try:
-                _graph.release(self, dying=True)
-            except Exception:  # interpreter shutdown: modules may be gone
-                pass
-        x = self._x
-        if x is not None and x.hist:
-            _graph.HISTORY[0] -= len(x.hist)
+    # releases the memory-guard needs this tensor's op holds (see mygrad._graph)
+    __del__ = _graph.release
 
 
 def _unwrap(x: Any) -> Any:

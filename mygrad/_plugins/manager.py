@@ -26,7 +26,7 @@ from typing import Any
 import pluggy
 
 from mygrad._plugins import hookspecs
-from mygrad._plugins.providers import PACKS, STATUS
+from mygrad._plugins.providers import LOADED, PACKS, STATUS
 from mygrad._plugins.registry import REGISTRY, Registry
 from mygrad.errors import PluginConflictError, PluginError, PluginWarning
 
@@ -204,7 +204,7 @@ class PluginManager:
             if info.distribution != dist:
                 continue
             if info.status == "loaded":
-                return "loaded but does not provide it"
+                return LOADED
             if info.status == "failed":
                 return f"installed but failed to load ({info.error})"
             if info.status == "disabled":

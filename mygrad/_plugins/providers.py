@@ -12,7 +12,8 @@ from typing import Callable
 
 from mygrad.errors import MissingProviderError
 
-__all__ = ["PACKS", "provider_of", "missing_provider_error", "namespace_getattr", "TENSOR_ATTRS", "STATUS"]
+__all__ = ["PACKS", "provider_of", "provider_missing", "missing_provider_error", "namespace_getattr", "TENSOR_ATTRS",
+           "STATUS"]
 
 MATH = "mygrad-ops-math"
 LINALG = "mygrad-ops-linalg"
@@ -143,6 +144,20 @@ def _describe(kind: str, name: str) -> str:
     return f"{kind}.{name}"
 
 
+def provider_missing(name: str, kind: str = "mygrad") -> bool:
+    """Whether ``name`` belongs to a known pack that is not loaded (so using it
+    deserves a :class:`MissingProviderError` rather than NumPy's own error)."""
+    dist = provider_of(name, kind)
+    if dist is None:
+        return False
+    state = STATUS[0](dist) if STATUS[0] is not None else None
+    return state != LOADED
+
+
+#: what the plugin manager reports for a loaded distribution
+LOADED = "loaded"
+
+
 def missing_provider_error(name: str, kind: str = "mygrad") -> MissingProviderError:
     """The error for using ``name`` while its provider is not available."""
     dist = provider_of(name, kind)
@@ -151,6 +166,10 @@ def missing_provider_error(name: str, kind: str = "mygrad") -> MissingProviderEr
     state = None
     if STATUS[0] is not None:
         state = STATUS[0](dist)
+    if state == LOADED:
+        return MissingProviderError(
+            f"{_describe(kind, name)} belongs to {dist}, which is loaded but does not provide it in this version"
+        )
     state = state or "not installed"
     extra = PACKS.get(dist)
     hint = f'pip install "mygrad[{extra}]"' if extra else f"pip install {dist}"
@@ -165,7 +184,7 @@ def namespace_getattr(ns: str) -> Callable[[str], object]:
     ``AttributeError``."""
 
     def __getattr__(name: str) -> object:
-        if not name.startswith("__") and provider_of(name, ns) is not None:
+        if not name.startswith("__") and provider_missing(name, ns):
             raise missing_provider_error(name, ns)
         raise AttributeError(f"module {ns!r} has no attribute {name!r}")
 

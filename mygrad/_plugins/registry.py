@@ -75,7 +75,7 @@ def _tensor_binding(decl: OpDecl, attr: str) -> Any:
         reflected.__name__ = attr
         return reflected
     if attr.startswith("__") and attr.endswith("__"):
-        if attr == "__pow__":
+        if attr == "__pow__" and getattr(decl, "_fast", None) is not None:
 
             def pow_(self: Tensor, other: Any, modulo: Any = None) -> Any:
                 if modulo is not None:

@@ -61,8 +61,22 @@ def elements(domain: Domain | None = None, dtype: Any = np.float64) -> st.Search
     ``dtype``, kept ``domain.gap`` away from the excluded points."""
     domain = domain or Domain()
     dtype = np.dtype(dtype)
-    width = 8 * dtype.itemsize if dtype.kind == "f" else 64
-    strat = st.floats(domain.low, domain.high, allow_nan=False, allow_infinity=False, width=min(width, 64))
+    if dtype.kind in "iu":
+        info = np.iinfo(dtype)
+        lo, hi = max(int(np.ceil(domain.low)), info.min), min(int(np.floor(domain.high)), info.max)
+        strat = st.integers(lo, hi)
+    elif dtype.kind == "b":
+        return st.booleans()
+    else:
+        width = min(8 * dtype.itemsize, 64) if dtype.kind == "f" else 64
+        ftype = np.dtype(f"float{width}").type
+        # bounds representable in the dtype, rounded inwards
+        lo, hi = ftype(domain.low), ftype(domain.high)
+        if lo < domain.low:
+            lo = np.nextafter(lo, ftype(np.inf))
+        if hi > domain.high:
+            hi = np.nextafter(hi, ftype(-np.inf))
+        strat = st.floats(float(lo), float(hi), allow_nan=False, allow_infinity=False, width=width)
     if domain.exclude:
         gap = domain.gap
         strat = strat.filter(lambda v: all(abs(v - e) >= gap for e in domain.exclude))

@@ -1,11 +1,12 @@
-"""Arithmetic: add, subtract, multiply, divide, negative, positive, power, square.
+"""Arithmetic: add, subtract, multiply, divide, negative, positive, power, square,
+absolute (``abs``).
 
 Gradient rules are ``rule(g, out, *inputs)``; the core un-broadcasts them.
 """
 
 import numpy as np
 
-from mygrad.plugin import Domain, composite_op, ufunc_op
+from mygrad.plugin import Domain, Ufunc, composite_op, ufunc_op
 
 from mygrad_ops_math._common import NAMESPACES
 
@@ -84,10 +85,12 @@ power = ufunc_op(
 )
 
 
-def _tensor_pow(x, y):
+def _tensor_pow(x, y, modulo=None):
     """``x ** y`` for a tensor ``x``: the common exponents 1 and 2 use the
     cheaper positive/square ops."""
-    if type(y) is int or type(y) is float:
+    if modulo is not None:
+        return NotImplemented
+    if type(y) is int or (type(y) is float and x.dtype.kind == "f"):
         if y == 2:
             return square._fast(x)
         if y == 1:
@@ -105,4 +108,67 @@ tensor_pow = composite_op(
     conformance={"nin": 2},
 )
 
-DECLARATIONS = [add, subtract, multiply, divide, negative, positive, square, power, tensor_pow]
+
+def _dabs(g, out, x):
+    # sign(0) == 0: the derivative at 0 is taken to be 0
+    return g * np.sign(x)
+
+
+def _dabs_nan(g, out, x):
+    # x / |x|: nan at 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return g * (x / out)
+
+
+#: ``absolute(..., nan_to_num=False)``: the same ufunc, with a gradient that is nan at 0
+#: (not registered: reached through ``absolute`` only)
+_absolute_nan = ufunc_op(
+    np.absolute,
+    _dabs_nan,
+    name="absolute",
+    numpy=None,
+    namespaces=(),
+    doc="``absolute`` whose derivative at 0 is nan.",
+)
+
+
+class _Absolute(Ufunc):
+    """``absolute`` takes one keyword that NumPy's ufunc does not:
+    ``nan_to_num``."""
+
+    def __call__(self, *args, nan_to_num=True, **kwargs):
+        if nan_to_num:
+            return Ufunc.__call__(self, *args, **kwargs)
+        return _absolute_nan(*args, **kwargs)
+
+
+absolute = _Absolute(
+    np.absolute,
+    [_dabs],
+    namespaces=NAMESPACES,
+    aliases=("abs",),
+    operators=("__abs__",),
+    domain=Domain(-5, 5, exclude=(0,)),
+    doc="""Elementwise absolute value (like :func:`numpy.absolute`; alias ``abs``,
+    and ``abs(tensor)``).
+
+    ``absolute(x, out=None, *, where=True, dtype=None, nan_to_num=True,
+    constant=None)``: the derivative at 0 is 0, or ``nan`` with
+    ``nan_to_num=False``.
+
+    Examples
+    --------
+    >>> import mygrad as mg
+    >>> x = mg.tensor([-2., 0., 3.])
+    >>> abs(x)
+    Tensor([2., 0., 3.])
+    >>> mg.absolute(x).backward()
+    >>> x.grad
+    array([-1.,  0.,  1.])
+    >>> mg.absolute(x, nan_to_num=False).backward()
+    >>> x.grad
+    array([-1., nan,  1.])
+    """,
+)
+
+DECLARATIONS = [add, subtract, multiply, divide, negative, positive, square, power, tensor_pow, absolute]
