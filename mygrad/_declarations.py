@@ -295,7 +295,17 @@ class Ufunc(OpDecl):
         reads = [rule_reads(g, self.nin, f"{self.name!r}") for g in self.grads]
         self.table = _nidx_table(self.grads, reads, GUARDED)
         self.table_off = _nidx_table(self.grads, reads, UNGUARDED)
-        self._fast = _make_fast_ufunc(self)
+        self._fast = fast = _make_fast_ufunc(self)
+        general = self._call
+        nin = self.nin
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            if kwargs or len(args) != nin:
+                return general(*args, **kwargs)
+            return fast(*args)
+
+        # each ufunc gets its own class whose __call__ goes straight to the fast path
+        self.__class__ = type(type(self).__name__, (type(self),), {"__call__": staticmethod(call), "__slots__": ()})
 
     def validate(self) -> None:
         if self.nout != 1:

@@ -61,18 +61,12 @@ def null_input_grad(p: Tensor) -> None:
 def record(arr: np.ndarray, op: Any, inputs: tuple, nidx: tuple, saved: Any, guard: bool, owned: bool = True) -> Tensor:
     """A non-constant tensor made by ``op`` from ``inputs``; takes the
     memory-guard needs described by ``nidx``."""
-    t = _new(Tensor)
-    t._data = arr
-    t._constant = False
+    t = leaf(arr, False, owned)
     t._op = op
     t._inputs = inputs
     t._saved = saved
-    t._grad = None
     t._seq = next_seq()
-    t._needs = 0
-    t._lk = 0 if owned else -1
     t._nidx = nidx
-    t._x = None
     unit = nidx[3]
     for i in nidx[1]:
         add_need(inputs[i], unit)

@@ -236,7 +236,7 @@ def release(t, alive: bool = False) -> None:
     need not be made writeable again (the common case when a whole graph is
     dropped), and ``t``'s in-place history stops counting."""
     nidx = t._nidx
-    if nidx is not None:
+    if nidx is not None and (nidx[1] or nidx[2]):
         t._nidx = None
         ins = t._inputs
         unit = nidx[3]

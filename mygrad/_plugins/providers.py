@@ -184,7 +184,7 @@ def namespace_getattr(ns: str) -> Callable[[str], object]:
     ``AttributeError``."""
 
     def __getattr__(name: str) -> object:
-        if not name.startswith("__") and provider_missing(name, ns):
+        if not name.startswith("__") and provider_of(name, ns) is not None:
             raise missing_provider_error(name, ns)
         raise AttributeError(f"module {ns!r} has no attribute {name!r}")
 
