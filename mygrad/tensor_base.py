@@ -454,6 +454,43 @@ class Tensor:
     __del__ = _graph.release
 
 
+def implements_numpy_override(numpy_func: Any = None):
+    """Decorator: make a NumPy function dispatch to the decorated function when
+    it is called with tensors (registered as a small run-time plugin).
+
+    ``numpy_func`` defaults to the NumPy function with the decorated function's
+    name (``AttributeError`` if NumPy has none).
+
+    >>> import numpy as np, mygrad as mg
+    >>> from mygrad.tensor_base import implements_numpy_override
+    >>> @implements_numpy_override()
+    ... def fliplr(m):
+    ...     return m[:, ::-1]
+    >>> np.fliplr(mg.tensor([[1., 2.]]))
+    Tensor([[2., 1.]])
+    >>> from mygrad.plugin import unregister
+    >>> _ = unregister("numpy-override:fliplr")
+    """
+
+    def register(func: Any) -> Any:
+        import numpy as _np
+
+        from mygrad.plugin import composite_op, hookimpl, register as register_plugin
+
+        target = numpy_func if numpy_func is not None else getattr(_np, func.__name__)
+        decl = composite_op(func, name=func.__name__, namespaces=(), numpy=target)
+
+        class _Override:
+            @hookimpl
+            def mygrad_ops(self) -> list:
+                return [decl]
+
+        register_plugin(_Override(), f"numpy-override:{target.__name__}")
+        return func
+
+    return register
+
+
 def _unwrap(x: Any) -> Any:
     return x._data if isinstance(x, Tensor) else x
 

@@ -1,0 +1,17 @@
+"""``mygrad.no_grad_funcs``: NumPy functions that work on tensors without being
+differentiated (they return NumPy arrays): the pass-through functions, the
+boolean-only ufuncs and the constant-only ufuncs. They are also available at
+the top level of ``mygrad``.
+
+>>> import mygrad as mg
+>>> from mygrad.no_grad_funcs import isnan
+>>> isnan(mg.tensor([1.0, float("nan")]))
+array([False,  True])
+"""
+
+from mygrad._core_plugin import BOOL_UFUNCS, CONSTANT_UFUNCS, PASSTHROUGH
+
+__all__ = [f.__name__ for f in (*PASSTHROUGH, *BOOL_UFUNCS, *CONSTANT_UFUNCS)] + ["mod"]
+
+globals().update({f.__name__: f for f in (*PASSTHROUGH, *BOOL_UFUNCS, *CONSTANT_UFUNCS)})
+mod = remainder  # noqa: F821  (NumPy's alias)
