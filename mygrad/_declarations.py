@@ -296,16 +296,17 @@ class Ufunc(OpDecl):
         self.table = _nidx_table(self.grads, reads, GUARDED)
         self.table_off = _nidx_table(self.grads, reads, UNGUARDED)
         self._fast = fast = _make_fast_ufunc(self)
-        general = self._call
-        nin = self.nin
+        if type(self).__call__ is Ufunc.__call__:  # (a subclass may add keywords)
+            general = self._call
+            nin = self.nin
 
-        def call(*args: Any, **kwargs: Any) -> Any:
-            if kwargs or len(args) != nin:
-                return general(*args, **kwargs)
-            return fast(*args)
+            def call(*args: Any, **kwargs: Any) -> Any:
+                if kwargs or len(args) != nin:
+                    return general(*args, **kwargs)
+                return fast(*args)
 
-        # each ufunc gets its own class whose __call__ goes straight to the fast path
-        self.__class__ = type(type(self).__name__, (type(self),), {"__call__": staticmethod(call), "__slots__": ()})
+            # each ufunc gets its own class whose __call__ goes straight to the fast path
+            self.__class__ = type(type(self).__name__, (type(self),), {"__call__": staticmethod(call)})
 
     def validate(self) -> None:
         if self.nout != 1:
