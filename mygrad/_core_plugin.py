@@ -13,7 +13,7 @@ import numpy as np
 
 from mygrad import tensor_creation as tc
 from mygrad._core_ops import indexing, shaping, transposing
-from mygrad._declarations import Composite, bool_only, constant_only, export, passthrough
+from mygrad._declaration_kinds import Composite, bool_only, constant_only, export, passthrough
 from mygrad._plugins.manager import hookimpl
 
 PASSTHROUGH = (

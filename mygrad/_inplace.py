@@ -37,7 +37,7 @@ import numpy as np
 from mygrad import _graph
 from mygrad._engine import REFRESH, add_need, coerce, get_mode, leaf, plan_unit, record, touch
 from mygrad._graph import History, accumulate, drop_need, next_seq
-from mygrad._memory_guard import _REG, lock_tensor, unlock_tensor
+from mygrad._memory_guard import _REG, unlock_tensor
 from mygrad._views import chain_to, ext, replay, root_of, steps_from_parent
 from mygrad import tensor_base as _tensor_mod
 from mygrad.tensor_base import Tensor

@@ -14,4 +14,4 @@ from mygrad._core_plugin import BOOL_UFUNCS, CONSTANT_UFUNCS, PASSTHROUGH
 __all__ = [f.__name__ for f in (*PASSTHROUGH, *BOOL_UFUNCS, *CONSTANT_UFUNCS)] + ["mod"]
 
 globals().update({f.__name__: f for f in (*PASSTHROUGH, *BOOL_UFUNCS, *CONSTANT_UFUNCS)})
-mod = remainder  # noqa: F821  (NumPy's alias)
+mod = globals()["remainder"]  # NumPy's alias

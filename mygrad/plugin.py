@@ -36,16 +36,11 @@ from __future__ import annotations
 import contextlib
 from typing import Any, Iterator
 
-from mygrad._declarations import (
-    NONDIFF,
+from mygrad._declaration_kinds import (
     Composite,
-    Domain,
     Export,
-    Function,
-    OpDecl,
     OperationOp,
     Table,
-    Ufunc,
     bool_only,
     composite_op,
     constant_only,
@@ -53,9 +48,10 @@ from mygrad._declarations import (
     function_op,
     operation_op,
     passthrough,
-    reads,
     ufunc_op,
 )
+from mygrad._declarations import Function, OpDecl, Ufunc
+from mygrad._rules import NONDIFF, Domain, reads
 from mygrad._engine import execute_op
 from mygrad._plugins.manager import MANAGER, PluginInfo, hookimpl
 from mygrad.errors import DeclarationError, PluginConflictError, PluginError, SkipGradient

@@ -19,7 +19,7 @@ DTypeLike = npt.DTypeLike
 #: dtypes of real numbers and booleans (the dtypes a tracked tensor may have)
 DTypeLikeReals = Union[type, np.dtype, str]
 #: an index for ``Tensor.__getitem__``
-Index = Union[int, slice, None, "ellipsis", np.ndarray, Sequence[Any], Tuple[Any, ...]]
+Index = Union[int, slice, None, type(Ellipsis), np.ndarray, Sequence[Any], Tuple[Any, ...]]
 #: a boolean mask
 Mask = Union[np.ndarray, Sequence[bool]]
 #: a real Python or NumPy number

@@ -13,7 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from mygrad._declarations import Composite, Function, reads
+from mygrad._declaration_kinds import Composite
+from mygrad._declarations import Function
+from mygrad._rules import reads
 from mygrad._graph import Scatter
 from mygrad.tensor_base import Tensor
 

@@ -17,7 +17,8 @@ from typing import Any, Callable, Iterable
 
 import numpy as np
 
-from mygrad._declarations import Export, OpDecl, Table, Ufunc
+from mygrad._declaration_kinds import Export, Table
+from mygrad._declarations import OpDecl, Ufunc
 from mygrad.errors import DeclarationError, PluginConflictError
 from mygrad.tensor_base import STUBS, Tensor
 

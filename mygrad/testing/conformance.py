@@ -26,7 +26,8 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mygrad._declarations import Composite, Export, Function, OpDecl, Table, Ufunc
+from mygrad._declaration_kinds import Composite, Export, Table
+from mygrad._declarations import Function, OpDecl, Ufunc
 from mygrad._plugins.manager import MANAGER
 from mygrad._plugins.registry import REGISTRY
 from mygrad.testing import strategies as mst
@@ -111,8 +112,6 @@ def check_op(decl: OpDecl, *, max_examples: int | None = None) -> None:
     @_settings(max_examples)
     @given(data=st.data())
     def run(data: Any) -> None:
-        import mygrad as mg
-
         if shapes_for is not None:
             in_shapes = data.draw(shapes_for(), label="shapes")
         elif nin == 1:

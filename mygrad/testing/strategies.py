@@ -22,7 +22,7 @@ except ImportError as e:  # pragma: no cover
         "mygrad.testing needs hypothesis: pip install 'mygrad[testing]' (or pip install hypothesis)"
     ) from e
 
-from mygrad._declarations import Domain
+from mygrad._rules import Domain
 
 __all__ = [
     "float_dtypes",

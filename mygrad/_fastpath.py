@@ -1,0 +1,191 @@
+"""The hot path of mygrad: a differentiable ufunc called on tensors with no
+keyword arguments (``x * y``, ``mg.exp(x)``, ...).
+
+This is most of mygrad's per-op overhead, so :func:`make_fast_ufunc` writes out
+what :func:`mygrad._engine.record`, :func:`mygrad._engine.add_need` and the
+memory guard's fast lock do, inline; everything else goes through
+``Ufunc._general``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from mygrad._engine import get_mode, leaf, note_view_need, null_input_grad, touch
+from mygrad._graph import next_seq
+from mygrad._memory_guard import _FAST, _REG, GUARDED, UNGUARDED, lock_tensor
+from mygrad.tensor_base import Tensor
+
+__all__ = ["make_fast_ufunc"]
+
+_T = Tensor
+_ndarray = np.ndarray
+
+
+def make_fast_ufunc(decl: Any) -> Callable:
+    """The hot path for ``f(x)`` / ``f(x, y)`` and for Tensor operators (no
+    keyword arguments, default ``constant``): :func:`mygrad._engine.record`
+    and the memory guard's fast lock, inlined (this is most of mygrad's
+    per-op overhead, so it is written for speed)."""
+    f = decl.ufunc
+    table = decl.table
+    T = _T
+    mode_get = get_mode
+    nd = _ndarray
+    asarray = np.asarray
+    new = object.__new__
+    seq = next_seq
+    REG = _REG
+    FAST = _FAST
+
+    def need(p: Tensor, guard: bool) -> None:
+        """A live node now reads ``p``'s values (mygrad._engine.add_need)."""
+        n = p._needs
+        p._needs = n + (GUARDED if guard else UNGUARDED)
+        if n == 0 and p._x is not None:
+            note_view_need(p, 1)
+        if guard:
+            lk = p._lk
+            if lk == 0 and not REG and p._data.flags.writeable:
+                p._data.setflags(write=False)
+                p._lk = 1
+                FAST[0] += 1
+            elif lk == 0 or lk == -1:
+                lock_tensor(p)
+
+    if decl.nin == 1:
+        plan1 = table[2]
+        plan1_off = decl.table_off[2]
+        need_x1 = bool(plan1[1])
+        need_out1 = plan1[2]
+
+        def fast1(x: Any) -> Any:
+            if type(x) is not T:
+                return decl._general((x,), None, True, None, None, {})
+            xx = x._x
+            if xx is not None:
+                touch(x)
+            out = f(x._data)
+            if type(out) is not nd:
+                out = asarray(out)
+            m = mode_get()
+            if not m.track:
+                return leaf(out, out.dtype.kind != "f")
+            if x._constant:
+                return leaf(out, True)
+            guard = m.guard
+            t = new(T)
+            t._data = out
+            t._constant = False
+            t._op = decl
+            t._inputs = (x,)
+            t._saved = None
+            t._grad = None
+            t._seq = seq()
+            t._needs = 0
+            t._lk = 0
+            t._x = None
+            if guard:
+                t._nidx = plan1
+                if need_out1:  # the rule reads the output: lock the fresh array
+                    t._needs = GUARDED
+                    out.setflags(write=False)
+                    t._lk = 1
+                    FAST[0] += 1
+            else:
+                t._nidx = plan1_off
+                if need_out1:
+                    t._needs = UNGUARDED
+            if need_x1:
+                need(x, guard)
+            x._grad = None
+            if xx is not None:
+                null_input_grad(x)
+            return t
+
+        return fast1
+
+    if decl.nin == 2:
+        # per input-state pattern: the plan, and whether each input is read
+        needs2 = [(e, 0 in e[1], 1 in e[1], e[2]) for e in table]
+        needs2_off = [(e, 0 in e[1], 1 in e[1], e[2]) for e in decl.table_off]
+
+        def fast2(x: Any, y: Any) -> Any:
+            tx = type(x)
+            if tx is T:
+                xx = x._x
+                if xx is not None:
+                    touch(x)
+                a = x._data
+                sx = 1 if x._constant else 2
+            elif tx is float or tx is int:
+                a = x
+                sx = 0
+            else:
+                return decl._general((x, y), None, True, None, None, {})
+            ty = type(y)
+            if ty is T:
+                yx = y._x
+                if yx is not None:
+                    touch(y)
+                b = y._data
+                sy = 1 if y._constant else 2
+            elif ty is float or ty is int:
+                b = y
+                sy = 0
+            else:
+                return decl._general((x, y), None, True, None, None, {})
+            out = f(a, b)
+            if type(out) is not nd:
+                out = asarray(out)
+            m = mode_get()
+            if not m.track:
+                return leaf(out, out.dtype.kind != "f")
+            if sx != 2 and sy != 2:
+                return leaf(out, True)
+            guard = m.guard
+            plan, need_x, need_y, need_out = (needs2 if guard else needs2_off)[sx * 3 + sy]
+            t = new(T)
+            t._data = out
+            t._constant = False
+            t._op = decl
+            t._inputs = (x, y)
+            t._saved = None
+            t._grad = None
+            t._seq = seq()
+            t._needs = 0
+            t._lk = 0
+            t._nidx = plan
+            t._x = None
+            if need_out:
+                if guard:
+                    t._needs = GUARDED
+                    out.setflags(write=False)
+                    t._lk = 1
+                    FAST[0] += 1
+                else:
+                    t._needs = UNGUARDED
+            if need_x:
+                need(x, guard)
+            if need_y:
+                need(y, guard)
+            if sx == 2:
+                x._grad = None
+                if xx is not None:
+                    null_input_grad(x)
+            if sy == 2:
+                y._grad = None
+                if yx is not None:
+                    null_input_grad(y)
+            return t
+
+        return fast2
+
+    def fastn(*args: Any) -> Any:
+        return decl._general(args, None, True, None, None, {})
+
+    return fastn
+
+

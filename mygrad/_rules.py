@@ -1,0 +1,133 @@
+"""Gradient rules: what they read, and the per-call "plan" derived from it.
+
+A rule is ``rule(g, out, *inputs, **op_kwargs)``. Which of ``out`` and the
+inputs it reads is found from its bytecode (or declared with :func:`reads`);
+for each pattern of inputs (not a tensor / constant tensor / non-constant
+tensor) a *plan* ``(grad_idx, need_idx, needs_out, unit)`` says which inputs get
+gradients and which values the memory guard must protect.
+"""
+
+from __future__ import annotations
+
+import dis
+import inspect
+from dataclasses import dataclass
+from typing import Callable, Iterable, Sequence
+
+from mygrad.errors import DeclarationError
+
+__all__ = ["NONDIFF", "Domain", "DEFAULT_DOMAIN", "reads", "rule_reads", "rule_params", "plan", "plan_table"]
+
+
+class _NonDiff:
+    """Marks an input that has no gradient (e.g. an integer exponent)."""
+
+    def __repr__(self) -> str:
+        return "NONDIFF"
+
+
+NONDIFF = _NonDiff()
+
+
+@dataclass(frozen=True)
+class Domain:
+    """Where the conformance check samples an input: floats in ``[low, high]``
+    that keep at least ``gap`` away from each value in ``exclude``.
+
+    >>> Domain(0.1, 10)          # e.g. for log and sqrt
+    Domain(low=0.1, high=10, exclude=(), gap=0.1)
+    >>> Domain(-5, 5, exclude=(0,))  # e.g. for a divisor
+    Domain(low=-5, high=5, exclude=(0,), gap=0.1)
+    """
+
+    low: float = -5.0
+    high: float = 5.0
+    exclude: tuple = ()
+    gap: float = 0.1
+
+
+DEFAULT_DOMAIN = Domain()
+
+
+# ------------------------------------------------------------- rule analysis
+def rule_params(rule: Callable, n_inputs: int, where: str) -> Sequence[str] | None:
+    """The rule's positional parameter names, or None if they cannot be known."""
+    if rule is NONDIFF:
+        return None
+    if not callable(rule):
+        raise DeclarationError(f"{where}: gradient rule {rule!r} is not callable")
+    code = getattr(rule, "__code__", None)
+    if code is None:
+        return None
+    params = code.co_varnames[: code.co_argcount]
+    if len(params) < 2 + n_inputs:
+        if code.co_flags & inspect.CO_VARARGS:
+            return None  # e.g. lambda g, *args: ...
+        raise DeclarationError(
+            f"{where}: gradient rule {getattr(rule, '__name__', rule)!r} must accept "
+            f"(g, out, {', '.join(f'x{i}' for i in range(n_inputs))}, ...); "
+            f"it accepts ({', '.join(params)})"
+        )
+    return params
+
+
+def reads(*, out: bool = False, inputs: Iterable[int] = ()) -> Callable[[Callable], Callable]:
+    """Declare which values a gradient rule reads, when its code cannot tell
+    (e.g. it only uses an input's shape): ``@reads()`` reads nothing,
+    ``@reads(out=True, inputs=[1])`` reads the output and input 1.
+
+    The memory guard locks exactly the arrays that rules read.
+    """
+
+    def mark(rule: Callable) -> Callable:
+        rule._mygrad_reads = (bool(out), frozenset(inputs))  # type: ignore[attr-defined]
+        return rule
+
+    return mark
+
+
+def rule_reads(rule: Callable, n_inputs: int, where: str = "op") -> tuple[bool, frozenset]:
+    """``(reads_output, {indices of inputs read})`` for a gradient rule.
+
+    Found from the rule's bytecode (or a :func:`reads` declaration); anything
+    that cannot be analysed is assumed to read everything.
+
+    >>> rule_reads(lambda g, out, x, y: g * y, 2)
+    (False, frozenset({1}))
+    >>> rule_reads(lambda g, out, x: g * out, 1)
+    (True, frozenset())
+    """
+    declared = getattr(rule, "_mygrad_reads", None)
+    if declared is not None:
+        return declared
+    everything = (True, frozenset(range(n_inputs)))
+    params = rule_params(rule, n_inputs, where)
+    if params is None:
+        return everything
+    code = rule.__code__
+    used: set[str] = set(code.co_cellvars)
+    for ins in dis.get_instructions(code):
+        if ins.opname.startswith(("LOAD_FAST", "LOAD_DEREF", "LOAD_CLOSURE")):
+            val = ins.argval
+            used.update(val if isinstance(val, tuple) else (val,))
+    return params[1] in used, frozenset(i for i in range(n_inputs) if params[2 + i] in used)
+
+
+def plan(grads: Sequence, reads: Sequence[tuple[bool, frozenset]], states: Sequence[int], unit: int) -> tuple:
+    """``(grad_idx, need_idx, needs_out, unit)`` for inputs in ``states``
+    (0: not a tensor, 1: constant tensor, 2: non-constant tensor): which inputs
+    get gradients, which inputs' values the rules read, whether they read the
+    output, and the memory-guard unit (see mygrad._memory_guard)."""
+    n = len(grads)
+    grad_idx = tuple(i for i in range(n) if states[i] == 2 and grads[i] is not NONDIFF)
+    need = sorted({j for i in grad_idx for j in reads[i][1] if states[j] != 0})
+    return grad_idx, tuple(need), any(reads[i][0] for i in grad_idx), unit
+
+
+def plan_table(grads: Sequence, reads: Sequence[tuple[bool, frozenset]], unit: int) -> list:
+    """A :func:`_plan` per input-state pattern (a base-3 number, input 0 most
+    significant)."""
+    n = len(grads)
+    return [plan(grads, reads, [(code // 3 ** (n - 1 - i)) % 3 for i in range(n)], unit) for code in range(3**n)]
+
+
