@@ -34,16 +34,20 @@ class Domain:
     """Where the conformance check samples an input: floats in ``[low, high]``
     that keep at least ``gap`` away from each value in ``exclude``.
 
+    ``unique=True`` draws arrays without repeated values (for ops such as
+    ``max`` that are not differentiable at ties).
+
     >>> Domain(0.1, 10)          # e.g. for log and sqrt
-    Domain(low=0.1, high=10, exclude=(), gap=0.1)
+    Domain(low=0.1, high=10, exclude=(), gap=0.1, unique=False)
     >>> Domain(-5, 5, exclude=(0,))  # e.g. for a divisor
-    Domain(low=-5, high=5, exclude=(0,), gap=0.1)
+    Domain(low=-5, high=5, exclude=(0,), gap=0.1, unique=False)
     """
 
     low: float = -5.0
     high: float = 5.0
     exclude: tuple = ()
     gap: float = 0.1
+    unique: bool = False
 
 
 DEFAULT_DOMAIN = Domain()

@@ -98,7 +98,13 @@ def _settings(max_examples: int | None) -> settings:
 
 
 def check_op(decl: OpDecl, *, max_examples: int | None = None) -> None:
-    """Run the conformance checks of one declaration (see module docs)."""
+    """Run the conformance checks of one declaration (see module docs).
+
+    ``decl.conformance`` options: ``nin`` (for composites), ``kwargs``
+    (``(draw, shapes) -> dict``), ``shapes`` (a strategy of input-shape tuples),
+    ``dtypes``, ``atol``/``rtol``, ``forward_only`` (a non-differentiable op
+    that returns NumPy results: compare with NumPy only), ``skip``.
+    """
     if isinstance(decl, Table):
         return _check_table(decl)
     nin = decl.nin if isinstance(decl, (Ufunc, Function)) else decl.conformance.get("nin", 1)
@@ -107,6 +113,7 @@ def check_op(decl: OpDecl, *, max_examples: int | None = None) -> None:
     shapes_for: Callable | None = decl.conformance.get("shapes")
     dtypes = decl.conformance.get("dtypes", mst.FLOAT_DTYPES)
     atol = decl.conformance.get("atol", 1e-6)
+    forward_only = bool(decl.conformance.get("forward_only"))
     rtol = decl.conformance.get("rtol", 1e-4)
 
     @_settings(max_examples)
@@ -123,8 +130,11 @@ def check_op(decl: OpDecl, *, max_examples: int | None = None) -> None:
             data.draw(mst.arrays(s, np.float64, decl.input_domain(i)), label=f"x{i}")
             for i, s in enumerate(in_shapes)
         ]
+        dtype = data.draw(st.sampled_from(dtypes), label="dtype")
+        if forward_only:
+            return _check_numpy_result(decl, reference, arrays, kwargs, dtype)
         constant = [data.draw(st.booleans(), label=f"constant{i}") for i in range(nin)]
-        _check_forward(decl, reference, arrays, kwargs, data.draw(st.sampled_from(dtypes), label="dtype"))
+        _check_forward(decl, reference, arrays, kwargs, dtype)
         _check_backward(decl, arrays, kwargs, constant, data, atol, rtol)
 
     run()
@@ -159,6 +169,19 @@ def _check_forward(decl: OpDecl, reference: Callable | None, arrays: list, kwarg
     with mg.no_autodiff:
         again = decl(*typed, **kwargs)
     np.testing.assert_array_equal(np.asarray(again), out.data)
+
+
+def _check_numpy_result(decl: OpDecl, reference: Callable | None, arrays: list, kwargs: dict, dtype: Any) -> None:
+    """A non-differentiable op: on tensors it gives exactly NumPy's result."""
+    import mygrad as mg
+
+    typed = [a.astype(dtype) for a in arrays]
+    got = decl(*(mg.tensor(a) for a in typed), **kwargs)
+    assert not isinstance(got, mg.Tensor), "a forward-only op must return NumPy results"
+    if reference is not None:
+        expected = reference(*typed, **kwargs)
+        assert type(got) is type(expected), f"returned {type(got).__name__}, NumPy returns {type(expected).__name__}"
+        np.testing.assert_array_equal(got, expected)
 
 
 def _check_backward(decl: OpDecl, arrays: list, kwargs: dict, constant: list, data: Any,

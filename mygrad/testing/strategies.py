@@ -84,10 +84,27 @@ def elements(domain: Domain | None = None, dtype: Any = np.float64) -> st.Search
 
 
 def arrays(shape: Any = None, dtype: Any = np.float64, domain: Domain | None = None) -> st.SearchStrategy:
-    """ndarrays of ``dtype`` whose elements lie in ``domain``."""
+    """ndarrays of ``dtype`` whose elements lie in ``domain`` (if
+    ``domain.unique``: distinct elements, at least ``domain.gap`` apart)."""
     dtype = np.dtype(dtype)
     shape = shapes() if shape is None else shape
+    if domain is not None and domain.unique:
+        return _spaced_arrays(shape, dtype, domain)
     return hnp.arrays(dtype=dtype, shape=shape, elements=elements(domain, dtype))
+
+
+@st.composite
+def _spaced_arrays(draw: Any, shape: Any, dtype: np.dtype, domain: Domain) -> np.ndarray:
+    """Distinct values on a grid of step ``domain.gap`` (finite differences and
+    float16 rounding cannot make them tie)."""
+    if isinstance(shape, st.SearchStrategy):
+        shape = draw(shape)
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    size = int(np.prod(shape))
+    steps = max(int((domain.high - domain.low) / domain.gap), size)
+    gap = (domain.high - domain.low) / steps
+    ks = draw(st.lists(st.integers(0, steps), min_size=size, max_size=size, unique=True))
+    return (domain.low + gap * np.array(ks, dtype=np.float64)).reshape(shape).astype(dtype)
 
 
 @st.composite

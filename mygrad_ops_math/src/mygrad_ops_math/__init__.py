@@ -1,4 +1,5 @@
-"""mygrad-ops-math: arithmetic, elementwise math and reductions for mygrad.
+"""mygrad-ops-math: arithmetic, elementwise math, reductions and cumulative ops
+for mygrad.
 
 Registered through the ``mygrad`` entry-point group; the names appear in
 ``mygrad`` (and ``mygrad.math``), NumPy's functions dispatch to them for
@@ -7,11 +8,11 @@ tensors, and Tensor operators/methods use them.
 
 from mygrad.plugin import hookimpl
 
-from mygrad_ops_math import arithmetic, explog, reductions, trig
+from mygrad_ops_math import arithmetic, explog, extrema, nondifferentiable, reductions, sequential, trig
 
 __version__ = "3.0.0.dev0"
 
-MODULES = (arithmetic, explog, trig, reductions)
+MODULES = (arithmetic, explog, trig, extrema, reductions, sequential, nondifferentiable)
 
 
 @hookimpl

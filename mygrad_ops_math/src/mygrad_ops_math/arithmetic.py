@@ -120,20 +120,20 @@ def _dabs_nan(g, out, x):
         return g * (x / out)
 
 
-#: ``absolute(..., nan_to_num=False)``: the same ufunc, with a gradient that is nan at 0
-#: (not registered: reached through ``absolute`` only)
+#: ``absolute(..., nan_to_num=False)``: the same ufunc, with a derivative that is nan
+#: at 0 (not registered: reached through ``absolute`` only)
 _absolute_nan = ufunc_op(
     np.absolute,
     _dabs_nan,
     name="absolute",
     numpy=None,
     namespaces=(),
-    doc="``absolute`` whose derivative at 0 is nan.",
+    doc="Differentiable ``numpy.absolute`` whose derivative at 0 is nan; see ``mygrad.absolute``.",
 )
 
 
-class _Absolute(Ufunc):
-    """``absolute`` takes one keyword that NumPy's ufunc does not:
+class _AbsoluteUfunc(Ufunc):
+    """A ufunc declaration with one keyword that NumPy's ufunc does not take:
     ``nan_to_num``."""
 
     def __call__(self, *args, nan_to_num=True, **kwargs):
@@ -142,7 +142,7 @@ class _Absolute(Ufunc):
         return _absolute_nan(*args, **kwargs)
 
 
-absolute = _Absolute(
+absolute = _AbsoluteUfunc(
     np.absolute,
     [_dabs],
     namespaces=NAMESPACES,

@@ -1,0 +1,121 @@
+"""Elementwise extrema: maximum, minimum (ufuncs) and clip.
+
+Derivative conventions (tie-breaking follows the reference):
+
+* ``maximum(x1, x2)`` / ``minimum(x1, x2)``: the gradient goes to the input
+  that is strictly larger/smaller; where ``x1 == x2`` *both* get 0.
+* ``clip(a, a_min, a_max)`` is ``minimum(a_max, maximum(a_min, a))``: ``a``
+  gets the gradient strictly inside the bounds, a bound gets it where it is the
+  result, and exactly at a bound nobody does.
+"""
+
+import numpy as np
+
+from mygrad.plugin import Domain, composite_op, ufunc_op
+
+from mygrad_ops_math._common import NAMESPACES
+from mygrad_ops_math.arithmetic import positive
+
+_NoValue = np._NoValue
+
+# The conformance check samples each input from its own domain; these keep
+# the inputs apart (no ties, where the derivative does not exist) while both
+# orders still occur: x1 in [-3, 3] but never near -1, x2 near -1.
+_APART = (Domain(-3, 3, exclude=(-1,), gap=0.3), Domain(-1.25, -0.75))
+
+maximum = ufunc_op(
+    np.maximum,
+    lambda g, out, x, y: g * (x > y),
+    lambda g, out, x, y: g * (y > x),
+    namespaces=NAMESPACES,
+    domain=_APART,
+    doc="""Elementwise maximum of two tensors (like :func:`numpy.maximum`).
+
+    Where ``x1 == x2`` neither input gets a gradient.
+
+    Examples
+    --------
+    >>> import mygrad as mg
+    >>> x, y = mg.tensor([1., 5., 3.]), mg.tensor([2., 4., 3.])
+    >>> mg.maximum(x, y).backward()
+    >>> x.grad, y.grad
+    (array([0., 1., 0.]), array([1., 0., 0.]))
+    """,
+)
+
+minimum = ufunc_op(
+    np.minimum,
+    lambda g, out, x, y: g * (x < y),
+    lambda g, out, x, y: g * (y < x),
+    namespaces=NAMESPACES,
+    domain=_APART,
+    doc="""Elementwise minimum of two tensors (like :func:`numpy.minimum`).
+
+    Where ``x1 == x2`` neither input gets a gradient.
+
+    Examples
+    --------
+    >>> import mygrad as mg
+    >>> x, y = mg.tensor([1., 5., 3.]), mg.tensor([2., 4., 3.])
+    >>> mg.minimum(x, y).backward()
+    >>> x.grad, y.grad
+    (array([1., 0., 0.]), array([0., 1., 0.]))
+    """,
+)
+
+
+def _clip(a, a_min=_NoValue, a_max=_NoValue, out=None, *, min=_NoValue, max=_NoValue, constant=None, **kwargs):
+    """Limit the values of a tensor to ``[a_min, a_max]`` (like :func:`numpy.clip`).
+
+    Computed as ``minimum(a_max, maximum(a_min, a))``: ``a`` gets the gradient
+    strictly between the bounds, and a bound (which may be a tensor) where it
+    is the result; exactly at a bound neither gets it. Either bound may be
+    ``None``; with both ``None`` the result is a copy of ``a``. ``min`` and
+    ``max`` are NumPy's keyword spellings of the bounds; other keyword
+    arguments (``where``, ``dtype``, ``casting``, ...) go to the ufuncs.
+
+    Examples
+    --------
+    >>> import mygrad as mg
+    >>> x = mg.tensor([-2., 0., 0.5, 1., 3.])
+    >>> y = mg.clip(x, 0, 1)
+    >>> y
+    Tensor([0. , 0. , 0.5, 1. , 1. ])
+    >>> y.backward()
+    >>> x.grad
+    array([0., 0., 1., 0., 0.])
+    >>> x.clip(None, 1)
+    Tensor([-2. ,  0. ,  0.5,  1. ,  1. ])
+    """
+    if a_min is _NoValue and a_max is _NoValue:
+        a_min = None if min is _NoValue else min
+        a_max = None if max is _NoValue else max
+    elif a_min is _NoValue:
+        raise TypeError("clip() missing 1 required positional argument: 'a_min'")
+    elif a_max is _NoValue:
+        raise TypeError("clip() missing 1 required positional argument: 'a_max'")
+    elif min is not _NoValue or max is not _NoValue:
+        raise ValueError("Passing `min` or `max` keyword argument when `a_min` and `a_max` are provided is forbidden.")
+    if a_min is None and a_max is None:
+        return positive(a, out=out, constant=constant, **kwargs)
+    if a_max is None:
+        return maximum(a_min, a, out=out, constant=constant, **kwargs)
+    if a_min is None:
+        return minimum(a_max, a, out=out, constant=constant, **kwargs)
+    # `where` applies to the result only (the inner op then needs no `out`)
+    inner = {k: v for k, v in kwargs.items() if k != "where"}
+    return minimum(a_max, maximum(a_min, a, **inner), out=out, constant=constant, **kwargs)
+
+
+clip = composite_op(
+    _clip,
+    name="clip",
+    namespaces=NAMESPACES,
+    numpy=np.clip,
+    methods=("clip",),
+    # a never near the bounds (no ties); a_min < a_max; values below, between and above
+    domain=(Domain(-3, 3, exclude=(-1, 1), gap=0.3), Domain(-1.25, -0.75), Domain(0.75, 1.25)),
+    conformance={"nin": 3},
+)
+
+DECLARATIONS = [maximum, minimum, clip]
