@@ -20,7 +20,7 @@ Derivative conventions:
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_tuple
 
-from mygrad.plugin import Domain, function_op
+from mygrad.plugin import Domain, function_op, reads
 
 from mygrad_ops_math._common import NAMESPACES
 
@@ -52,6 +52,7 @@ def _unreduce(g, shape, axis, keepdims):
     return np.broadcast_to(g, shape)
 
 
+@reads()  # only the input's shape
 def _sum_grad(g, out, x, axis=None, dtype=None, keepdims=False, initial=_NoValue, where=True):
     grad = _unreduce(g, np.shape(x), axis, keepdims)
     return grad if where is True else grad * where
@@ -85,6 +86,7 @@ def _count(shape, axis, where):
     return n
 
 
+@reads()  # only the input's shape
 def _mean_grad(g, out, x, axis=None, dtype=None, keepdims=False, where=True):
     shape = np.shape(x)
     grad = _unreduce(g, shape, axis, keepdims) / _count(shape, axis, where)

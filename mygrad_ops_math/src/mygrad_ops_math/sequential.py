@@ -13,7 +13,7 @@ Derivative conventions:
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_index
 
-from mygrad.plugin import Domain, function_op
+from mygrad.plugin import Domain, function_op, reads
 
 from mygrad_ops_math._common import NAMESPACES
 
@@ -45,6 +45,7 @@ def _reverse_cumsum(a):
     return np.flip(np.cumsum(np.flip(a, axis=-1), axis=-1), axis=-1)
 
 
+@reads()  # only the input's shape
 def _cumsum_grad(g, out, x, axis=None, dtype=None):
     if axis is None or np.ndim(x) == 0:
         return _reverse_cumsum(g.reshape(-1)).reshape(np.shape(x))
