@@ -34,7 +34,7 @@ import numpy as np
 from mygrad._engine import coerce, get_mode, leaf, note_view_need, null_input_grad, record, wrap_result
 from mygrad._fastpath import make_fast_ufunc
 from mygrad._graph import accumulate
-from mygrad._memory_guard import GUARDED, UNGUARDED
+from mygrad._memory_guard import GUARDED, UNGUARDED, note_inherited_lock
 from mygrad._rules import DEFAULT_DOMAIN, NONDIFF, Domain, plan, plan_table, rule_params, rule_reads
 from mygrad._views import is_view_of, link_view
 from mygrad.errors import DeclarationError
@@ -110,6 +110,8 @@ class OpDecl:
         self.operators = tuple(operators)
         self.domain = domain if domain is not None else DEFAULT_DOMAIN
         self.can_return_view = bool(can_return_view)
+        #: its views are read-only by nature (like NumPy's broadcast_to)
+        self.read_only_view = False
         self.reference = reference
         self.conformance = dict(conformance or {})
         if doc is not None:
@@ -394,6 +396,8 @@ class Function(OpDecl):
             result = result.view()
         t = finish(self, result, inputs, states, constant, True, guard, kwargs, False, null=False)
         link_view(t, parent, [(self, kwargs)])
+        if not result.flags.writeable and not parent._data.flags.writeable and not self.read_only_view:
+            note_inherited_lock(result, parent._data)
         if t._needs:
             note_view_need(t, 1)
         return t

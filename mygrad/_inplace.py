@@ -231,7 +231,7 @@ def mutate(target: Tensor, value_fn: Callable[[], Any], *, key: Any = NOKEY, mas
         touch(target)
     value = value_fn()
     if not isinstance(value, Tensor):
-        value = leaf(coerce(value, True)[1], True, owned=False)
+        value = leaf(np.asarray(coerce(value, True)[1]), True, owned=False)
     elif value._x is not None:
         touch(value)
     B = root_of(target)
@@ -248,10 +248,12 @@ def mutate(target: Tensor, value_fn: Callable[[], Any], *, key: Any = NOKEY, mas
 
     seq = next_seq()
     P_B = _hand_over(B, saved_B, seq)
-    handed = {id(v): _hand_over(v, arr, seq) for v, arr in saved}
+    for v, arr in saved:
+        _hand_over(v, arr, seq)
     bx.version += 1  # every view of B is now stale: it gets a new vertex when next used
     if not B._constant:
-        n = handed.get(id(value), value)
+        # the value as it was before the write (`x[...] = x` reads the old `x`)
+        n = _resolve_one(value, seq - 1)
         guard = mode.guard
         if (target is B and key is NOKEY and mask is None and n is value and value._op is not None
                 and value._data.shape == B._data.shape):
@@ -287,7 +289,9 @@ def _hand_over(X: Tensor, saved: np.ndarray | None, seq: int) -> Tensor:
     """Move ``X``'s current vertex into a new hidden placeholder (recorded in
     ``X``'s history at ``seq``) and return the placeholder. ``saved``: the
     values the placeholder must keep (when a live graph reads them)."""
-    P = leaf(X._data if saved is None else saved, X._constant, owned=saved is not None)
+    # a new array object even without a copy: setting X's shape later must not
+    # reshape the placeholder's array
+    P = leaf(X._data.view() if saved is None else saved, X._constant, owned=saved is not None)
     P._op, P._inputs, P._saved, P._nidx, P._seq = X._op, X._inputs, X._saved, X._nidx, X._seq
     P._needs = X._needs
     ext(P).hidden = True

@@ -25,6 +25,7 @@ writeable by us.
 from __future__ import annotations
 
 import sys
+import weakref
 
 import numpy as np
 
@@ -44,8 +45,10 @@ _getrefcount = sys.getrefcount
 
 #: id(array) -> [lock count, array, restore writeable on release?]
 _REG: dict[int, list] = {}
-#: id(base array) -> views whose flag could not be restored while the base was locked
+#: id(array) -> weak references to views of it that are read-only only because
+#: the array was locked when they were made (restored when it is unlocked)
 _PENDING: dict[int, list] = {}
+_PENDING_ADDS = [0]
 #: number of tensors currently holding a fast (flag-flip) lock
 _FAST = [0]
 
@@ -76,12 +79,26 @@ def _restore(a: np.ndarray) -> None:
         # base is released
         b = a.base
         if isinstance(b, _ndarray) and id(b) in _REG:
-            _PENDING.setdefault(id(b), []).append(a)
+            _PENDING.setdefault(id(b), []).append(weakref.ref(a))
         return
     pend = _PENDING.pop(id(a), None)
     if pend:
-        for v in pend:
-            _restore(v)
+        for ref in pend:
+            v = ref()
+            if v is not None and not v.flags.writeable:
+                _restore(v)
+
+
+def note_inherited_lock(view: np.ndarray, parent: np.ndarray) -> None:
+    """``view`` was made from ``parent`` while ``parent`` was read-only (locked
+    by the guard, or itself waiting for that): make ``view`` writeable again
+    when ``parent`` is, as NumPy would have made it."""
+    _PENDING.setdefault(id(parent), []).append(weakref.ref(view))
+    _PENDING_ADDS[0] += 1
+    if _PENDING_ADDS[0] >= 1024:  # forget the views that are gone
+        _PENDING_ADDS[0] = 0
+        for key in [k for k, refs in _PENDING.items() if all(r() is None for r in refs)]:
+            del _PENDING[key]
 
 
 def unlock_array(a: np.ndarray) -> None:
