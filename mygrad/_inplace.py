@@ -258,6 +258,7 @@ def mutate(target: Tensor, value_fn: Callable[[], Any], *, key: Any = NOKEY, mas
         if (target is B and key is NOKEY and mask is None and n is value and value._op is not None
                 and value._data.shape == B._data.shape):
             _take_over(B, value, guard)
+            resolve(B)  # `x += x`: its inputs are the old x, not x itself (no self-reference)
         elif not (target is B and key is NOKEY and mask is None and value._constant):
             steps = chain_to(target) if target is not B else []
             last = None
