@@ -38,7 +38,7 @@ from mygrad._memory_guard import GUARDED, UNGUARDED, note_inherited_lock
 from mygrad._rules import DEFAULT_DOMAIN, NONDIFF, Domain, plan, plan_table, rule_params, rule_reads
 from mygrad._views import is_view_of, link_view
 from mygrad.errors import DeclarationError
-from mygrad.tensor_base import Tensor, _check_constant, resolve_constant
+from mygrad.tensor_base import UNCONSUMED, Tensor, _check_constant, resolve_constant
 
 __all__ = ["OpDecl", "Ufunc", "Function", "finish", "Domain", "NONDIFF"]
 
@@ -394,6 +394,8 @@ class Function(OpDecl):
             return finish(self, result, inputs, states, constant, True, guard, kwargs, owned)
         if result is parent._data:  # NumPy returned its input unchanged
             result = result.view()
+        if parent._grad is UNCONSUMED:  # the view's vertex will read the parent's
+            parent._grad = None
         t = finish(self, result, inputs, states, constant, True, guard, kwargs, False, null=False)
         link_view(t, parent, [(self, kwargs)])
         if not result.flags.writeable and not parent._data.flags.writeable and not self.read_only_view:

@@ -21,7 +21,7 @@ from mygrad._memory_guard import GUARDED, UNGUARDED, lock_tensor
 from mygrad._modes import MODE
 from mygrad.errors import InvalidGradient
 from mygrad.operation_base import Operation
-from mygrad.tensor_base import Tensor, _check_constant, check_dtype, resolve_constant
+from mygrad.tensor_base import UNCONSUMED, Tensor, _check_constant, check_dtype, resolve_constant
 
 __all__ = ["execute_op", "leaf", "record", "coerce", "input_state", "null_input_grad", "wrap_result", "touch"]
 
@@ -62,6 +62,7 @@ def record(arr: np.ndarray, op: Any, inputs: tuple, nidx: tuple, saved: Any, gua
     """A non-constant tensor made by ``op`` from ``inputs``; takes the
     memory-guard needs described by ``nidx``."""
     t = leaf(arr, False, owned)
+    t._grad = UNCONSUMED
     t._op = op
     t._inputs = inputs
     t._saved = saved

@@ -16,7 +16,7 @@ import numpy as np
 from mygrad._engine import get_mode, leaf, note_view_need, null_input_grad, touch
 from mygrad._graph import next_seq
 from mygrad._memory_guard import _FAST, _REG, GUARDED, UNGUARDED, lock_tensor
-from mygrad.tensor_base import Tensor
+from mygrad.tensor_base import UNCONSUMED, Tensor
 
 __all__ = ["make_fast_ufunc"]
 
@@ -82,7 +82,7 @@ def make_fast_ufunc(decl: Any) -> Callable:
             t._op = decl
             t._inputs = (x,)
             t._saved = None
-            t._grad = None
+            t._grad = UNCONSUMED
             t._seq = seq()
             t._needs = 0
             t._lk = 0
@@ -153,7 +153,7 @@ def make_fast_ufunc(decl: Any) -> Callable:
             t._op = decl
             t._inputs = (x, y)
             t._saved = None
-            t._grad = None
+            t._grad = UNCONSUMED
             t._seq = seq()
             t._needs = 0
             t._lk = 0

@@ -282,6 +282,9 @@ def _clear(order) -> None:
             t._inputs = None
             t._saved = None
         t._seq = stamp
+        x = t._x
+        if x is not None and x.base is not None:
+            x.bver = -1  # a view used again gets a new vertex: a view of its parent
     if HISTORY[0]:
         for t in order:
             x = t._x

@@ -36,11 +36,11 @@ import numpy as np
 
 from mygrad import _graph
 from mygrad._engine import REFRESH, add_need, coerce, get_mode, leaf, plan_unit, record, touch
-from mygrad._graph import History, accumulate, drop_need, next_seq
+from mygrad._graph import HISTORY, History, accumulate, drop_need, next_seq, release
 from mygrad._memory_guard import _REG, unlock_tensor
 from mygrad._views import chain_to, ext, replay, root_of, steps_from_parent
 from mygrad import tensor_base as _tensor_mod
-from mygrad.tensor_base import Tensor
+from mygrad.tensor_base import UNCONSUMED, Tensor
 
 __all__ = ["mutate", "inplace_ufunc", "inplace_operator", "assign_result", "inplace_execute", "setitem", "resolve"]
 
@@ -245,6 +245,7 @@ def mutate(target: Tensor, value_fn: Callable[[], Any], *, key: Any = NOKEY, mas
     saved_B = B._data.copy() if B._needs > 0 else None
     saved = [(v, v._data.copy()) for v in needy]
     _write(dest, key, value._data, mask, casting, B)
+    unconsumed = B._grad is UNCONSUMED
 
     seq = next_seq()
     P_B = _hand_over(B, saved_B, seq)
@@ -259,7 +260,12 @@ def mutate(target: Tensor, value_fn: Callable[[], Any], *, key: Any = NOKEY, mas
                 and value._data.shape == B._data.shape):
             _take_over(B, value, guard)
             resolve(B)  # `x += x`: its inputs are the old x, not x itself (no self-reference)
-        elif not (target is B and key is NOKEY and mask is None and value._constant):
+            if unconsumed and not any(p is P_B for p in B._inputs):
+                _forget(B, P_B)
+        elif target is B and key is NOKEY and mask is None and value._constant:
+            if unconsumed:  # B is overwritten by a constant everywhere: a leaf now
+                _forget(B, P_B)
+        else:
             steps = chain_to(target) if target is not B else []
             last = None
             if key is not NOKEY and not _is_basic(key):
@@ -267,8 +273,9 @@ def mutate(target: Tensor, value_fn: Callable[[], Any], *, key: Any = NOKEY, mas
             grad_idx = tuple(i for i, v in enumerate((P_B, n)) if isinstance(v, Tensor) and not v._constant)
             _set_vertex(B, SET_REGION, (P_B, n), (steps, key, mask, last), (grad_idx, (), False, plan_unit(guard)),
                         seq, guard)
-        # else: B was overwritten by a constant everywhere: it is a leaf now
     _null_grads((B, target))
+    if B._op is not None:
+        B._grad = UNCONSUMED
     return target
 
 
@@ -313,8 +320,24 @@ def _hand_over(X: Tensor, saved: np.ndarray | None, seq: int) -> Tensor:
     return P
 
 
+def _forget(X: Tensor, P: Tensor) -> None:
+    """``X`` was overwritten whole before any op used its previous vertex
+    ``P``: nothing can reach ``P``, so drop it (and the locks it holds)."""
+    hist = X._x.hist
+    if hist.verts and hist.verts[-1] is P:
+        hist.seqs.pop()
+        hist.verts.pop()
+        HISTORY[0] -= 1
+    release(P, alive=True)
+    P._op = P._inputs = None
+
+
 def _set_vertex(X: Tensor, op: Any, inputs: tuple, saved: Any, nidx: tuple, seq: int, guard: bool) -> None:
     X._op, X._inputs, X._saved, X._nidx, X._seq = op, inputs, saved, nidx, seq
+    X._grad = UNCONSUMED
+    for p in inputs:
+        if getattr(p, "_grad", None) is UNCONSUMED:
+            p._grad = None
     unit = nidx[3]
     for i in nidx[1]:
         add_need(inputs[i], unit)
@@ -436,8 +459,9 @@ def set_shape(t: Tensor, newshape: Any) -> None:
     if t._x is not None:
         touch(t)
     seq = next_seq()
-    P = _hand_over(t, None, seq)
-    P._data = t._data.view()  # the placeholder keeps the old shape
+    # the placeholder keeps the old shape (and, if a live graph reads them, the
+    # values: later in-place ops on t will not see it)
+    P = _hand_over(t, t._data.copy() if t._needs else None, seq)
     t._data.shape = new_shape
     root = root_of(t)
     if root is not t:

@@ -48,8 +48,11 @@ def load(file: Any) -> Tensor:
     """
     name = os.fspath(file) if isinstance(file, (str, os.PathLike)) else getattr(file, "name", "<file object>")
     try:
-        with np.load(file, allow_pickle=False) as npz:
-            if not hasattr(npz, "files") or "data" not in npz.files:
+        npz = np.load(file, allow_pickle=False)
+        if not isinstance(npz, np.lib.npyio.NpzFile):
+            raise ValueError("it is a plain .npy array, not an .npz archive")
+        with npz:
+            if "data" not in npz.files:
                 raise ValueError("it holds no 'data' array")
             data = npz["data"]
             constant = bool(npz["constant"]) if "constant" in npz.files else None

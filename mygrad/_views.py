@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from mygrad.tensor_base import Tensor, _Ext
+from mygrad.tensor_base import UNCONSUMED, Tensor, _Ext
 from mygrad import tensor_base as _tensor_mod
 
 __all__ = ["ext", "link_view", "view_grad", "chain_to", "replay", "root_of", "is_view_of", "steps_from_parent"]
@@ -106,7 +106,7 @@ def view_grad(v: Tensor) -> Any:
     x = v._x
     base = x.base
     bg = base._grad
-    if bg is None or x.gnull is bg:
+    if bg is None or bg is UNCONSUMED or x.gnull is bg:
         return None
     cache = x.gcache
     if cache is not None and cache[0] is bg:

@@ -57,6 +57,20 @@ def resolve_constant(constant: bool | None, arr: np.ndarray, tracking: bool = Tr
     return constant
 
 
+class _Unconsumed:
+    """``Tensor._grad`` of a tensor whose current graph vertex no op has used
+    yet (reads as ``grad is None``): an in-place overwrite of such a tensor
+    can forget its old vertex, since no consumer can reach it."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "UNCONSUMED"
+
+
+UNCONSUMED = _Unconsumed()
+
+
 class _Ext:
     """Rarely-needed per-tensor state, allocated only for views, tensors with
     views, tensors mutated in place, and internal (hidden) graph vertices.
@@ -215,7 +229,8 @@ class Tensor:
         x = self._x
         if x is not None and x.base is not None:
             return _VIEW_GRAD[0](self)
-        return self._grad
+        g = self._grad
+        return None if g is UNCONSUMED else g
 
     @property
     def constant(self) -> bool:
@@ -503,7 +518,7 @@ def _rebuild(data: np.ndarray, constant: bool, grad: np.ndarray | None) -> Tenso
 
 
 def _no_view_grad(t: Tensor) -> Any:
-    return t._grad
+    return None if t._grad is UNCONSUMED else t._grad
 
 
 def _no_shape_setter(t: Tensor, newshape: Any) -> None:
