@@ -99,7 +99,10 @@ def make_fast_ufunc(decl: Any) -> Callable:
                 if need_out1:
                     t._needs = UNGUARDED
             if need_x1:
-                need(x, guard)
+                if guard and x._lk > 0:  # already locked: one more reader
+                    x._needs += 1
+                else:
+                    need(x, guard)
             x._grad = None
             if xx is not None:
                 null_input_grad(x)
@@ -168,9 +171,15 @@ def make_fast_ufunc(decl: Any) -> Callable:
                 else:
                     t._needs = UNGUARDED
             if need_x:
-                need(x, guard)
+                if guard and x._lk > 0:  # already locked: one more reader
+                    x._needs += 1
+                else:
+                    need(x, guard)
             if need_y:
-                need(y, guard)
+                if guard and y._lk > 0:
+                    y._needs += 1
+                else:
+                    need(y, guard)
             if sx == 2:
                 x._grad = None
                 if xx is not None:
