@@ -241,16 +241,7 @@ class Ufunc(OpDecl):
                       None if where is True else np.asarray(where, dtype=bool), owned=out is None)
 
     def backprop(self, t: Tensor, g: np.ndarray) -> None:
-        ins = t._inputs
-        vals = [p._data if isinstance(p, Tensor) else p for p in ins]
-        out = t._data
-        mask = t._saved
-        grads = self.grads
-        for i in t._nidx[0]:
-            gi = grads[i](g, out, *vals)
-            if mask is not None:
-                gi = np.where(mask, gi, 0)
-            accumulate(ins[i], gi, g, self, i)
+        _run_rules(self, t, g, _NO_KWARGS, t._saved)
 
     # NumPy ufunc methods
     def _unsupported(self, method: str) -> Any:
@@ -270,6 +261,23 @@ class Ufunc(OpDecl):
 
     def reduceat(self, *args: Any, **kwargs: Any) -> Any:
         return self._unsupported("reduceat")
+
+
+_NO_KWARGS: dict = {}
+
+
+def _run_rules(decl: Any, t: Tensor, g: np.ndarray, kwargs: dict, mask: Any) -> None:
+    """Backprop through a declared op: each input that gets a gradient gets
+    ``rule(g, out, *inputs, **kwargs)`` (zero where ``mask`` is False)."""
+    ins = t._inputs
+    vals = [p._data if isinstance(p, Tensor) else p for p in ins]
+    out = t._data
+    grads = decl.grads
+    for i in t._nidx[0]:
+        gi = grads[i](g, out, *vals, **kwargs)
+        if mask is not None:
+            gi = np.where(mask, gi, 0)
+        accumulate(ins[i], gi, g, decl, i)
 
 
 def finish(decl: OpDecl, result: np.ndarray, inputs: tuple, states: Sequence[int], constant: Any,
@@ -405,13 +413,7 @@ class Function(OpDecl):
         return t
 
     def backprop(self, t: Tensor, g: np.ndarray) -> None:
-        ins = t._inputs
-        vals = [p._data if isinstance(p, Tensor) else p for p in ins]
-        kwargs = t._saved
-        out = t._data
-        grads = self.grads
-        for i in t._nidx[0]:
-            accumulate(ins[i], grads[i](g, out, *vals, **kwargs), g, self, i)
+        _run_rules(self, t, g, t._saved, None)
 
 
 def _with_out(decl: OpDecl, inputs: tuple, kwargs: dict, constant: Any, out: Any) -> Any:
