@@ -53,7 +53,7 @@ from mygrad._plugins.manager import MANAGER as _MANAGER
 from mygrad._plugins.providers import namespace_getattr as _namespace_getattr
 from mygrad import indexing_routines, linalg, math, nnet, tensor_manip  # noqa: F401  (family modules)
 from mygrad import _inplace, _views  # noqa: F401  (install the view and in-place machinery)
-from mygrad import no_grad_funcs, random, ufuncs  # noqa: F401
+from mygrad import computational_graph, no_grad_funcs, random, ufuncs  # noqa: F401
 from mygrad._io import load, save
 from mygrad import _core_plugin
 

@@ -229,6 +229,9 @@ def mutate(target: Tensor, value_fn: Callable[[], Any], *, key: Any = NOKEY, mas
         return target
     if target._x is not None:
         touch(target)
+    # no op has used B's current vertex yet, except (maybe) the op computing the
+    # value: then only B's next vertex can reach the current one (see _forget)
+    only_successor = root_of(target)._grad is UNCONSUMED
     value = value_fn()
     if not isinstance(value, Tensor):
         value = leaf(np.asarray(coerce(value, True)[1]), True, owned=False)
@@ -260,8 +263,11 @@ def mutate(target: Tensor, value_fn: Callable[[], Any], *, key: Any = NOKEY, mas
                 and value._data.shape == B._data.shape):
             _take_over(B, value, guard)
             resolve(B)  # `x += x`: its inputs are the old x, not x itself (no self-reference)
-            if unconsumed and not any(p is P_B for p in B._inputs):
-                _forget(B, P_B)
+            if not any(p is P_B for p in B._inputs):
+                if unconsumed:
+                    _forget(B, P_B)
+            elif only_successor:
+                P_B._grad = UNCONSUMED
         elif target is B and key is NOKEY and mask is None and value._constant:
             if unconsumed:  # B is overwritten by a constant everywhere: a leaf now
                 _forget(B, P_B)
@@ -273,6 +279,8 @@ def mutate(target: Tensor, value_fn: Callable[[], Any], *, key: Any = NOKEY, mas
             grad_idx = tuple(i for i, v in enumerate((P_B, n)) if isinstance(v, Tensor) and not v._constant)
             _set_vertex(B, SET_REGION, (P_B, n), (steps, key, mask, last), (grad_idx, (), False, plan_unit(guard)),
                         seq, guard)
+            if unconsumed:  # P_B's only consumer is B's new vertex (see _forget)
+                P_B._grad = UNCONSUMED
     _null_grads((B, target))
     if B._op is not None:
         B._grad = UNCONSUMED
@@ -284,6 +292,11 @@ def _data_of(value: Any) -> Any:
 
 
 def _write_untracked(dest: np.ndarray, key: Any, value: Any, mask: Any, casting: str) -> None:
+    """``dest[key] = value``: the value is read before anything is written
+    (NumPy does not buffer an overlapping value in every kind of assignment,
+    e.g. boolean masks; mygrad's gradients assume read-then-write)."""
+    if (key is not NOKEY or mask is not None) and isinstance(value, _ndarray) and np.may_share_memory(dest, value):
+        value = value.copy()
     if key is NOKEY:
         if mask is None:
             np.copyto(dest, value, casting=casting)
@@ -302,6 +315,7 @@ def _hand_over(X: Tensor, saved: np.ndarray | None, seq: int) -> Tensor:
     P = leaf(X._data.view() if saved is None else saved, X._constant, owned=saved is not None)
     P._op, P._inputs, P._saved, P._nidx, P._seq = X._op, X._inputs, X._saved, X._nidx, X._seq
     P._needs = X._needs
+    P._grad = X._grad if X._grad is UNCONSUMED else None
     ext(P).hidden = True
     x = ext(X)
     if X._needs:
@@ -322,14 +336,21 @@ def _hand_over(X: Tensor, saved: np.ndarray | None, seq: int) -> Tensor:
 
 def _forget(X: Tensor, P: Tensor) -> None:
     """``X`` was overwritten whole before any op used its previous vertex
-    ``P``: nothing can reach ``P``, so drop it (and the locks it holds)."""
+    ``P``: nothing can reach ``P``, so drop it (and the locks it holds), and
+    the older vertices of ``X`` that only ``P`` could reach."""
     hist = X._x.hist
-    if hist.verts and hist.verts[-1] is P:
-        hist.seqs.pop()
-        hist.verts.pop()
-        HISTORY[0] -= 1
+    for i in range(len(hist.verts) - 1, -1, -1):
+        if hist.verts[i] is P:
+            del hist.seqs[i], hist.verts[i]
+            HISTORY[0] -= 1
+            break
+    inputs = P._inputs or ()
     release(P, alive=True)
     P._op = P._inputs = None
+    for q in inputs:
+        # an older placeholder of X that nothing but its successor P consumed
+        if getattr(q, "_grad", None) is UNCONSUMED and any(v is q for v in hist.verts):
+            _forget(X, q)
 
 
 def _set_vertex(X: Tensor, op: Any, inputs: tuple, saved: Any, nidx: tuple, seq: int, guard: bool) -> None:
@@ -459,6 +480,7 @@ def set_shape(t: Tensor, newshape: Any) -> None:
     if t._x is not None:
         touch(t)
     seq = next_seq()
+    only_successor = t._grad is UNCONSUMED
     # the placeholder keeps the old shape (and, if a live graph reads them, the
     # values: later in-place ops on t will not see it)
     P = _hand_over(t, t._data.copy() if t._needs else None, seq)
@@ -473,7 +495,12 @@ def set_shape(t: Tensor, newshape: Any) -> None:
                     seq, mode.guard)
     if root is not t:
         t._x.bver = root._x.version
-    t._grad = None
+        t._grad = None
+    elif t._op is not None and only_successor:
+        # nothing consumed t's old vertex P: only t's new vertex reaches it (see _forget)
+        P._grad = UNCONSUMED
+    else:
+        t._grad = None if t._op is None else UNCONSUMED
 
 
 _tensor_mod._SHAPE_SETTER[0] = set_shape

@@ -25,6 +25,7 @@ writeable by us.
 from __future__ import annotations
 
 import sys
+import threading
 import weakref
 
 import numpy as np
@@ -45,6 +46,8 @@ _getrefcount = sys.getrefcount
 
 #: id(array) -> [lock count, array, restore writeable on release?]
 _REG: dict[int, list] = {}
+#: threads that share an array (e.g. an ndarray operand) update its count in turn
+_REG_LOCK = threading.RLock()
 #: id(array) -> weak references to views of it that are read-only only because
 #: the array was locked when they were made (restored when it is unlocked)
 _PENDING: dict[int, list] = {}
@@ -61,14 +64,15 @@ def locked_count() -> int:
 def lock_array(a: np.ndarray) -> None:
     """Add one lock to ``a`` (registry path)."""
     k = id(a)
-    e = _REG.get(k)
-    if e is None:
-        w = a.flags.writeable
-        if w:
-            a.setflags(write=False)
-        _REG[k] = [1, a, w]
-    else:
-        e[0] += 1
+    with _REG_LOCK:
+        e = _REG.get(k)
+        if e is None:
+            w = a.flags.writeable
+            if w:
+                a.setflags(write=False)
+            _REG[k] = [1, a, w]
+        else:
+            e[0] += 1
 
 
 def _restore(a: np.ndarray) -> None:
@@ -104,12 +108,13 @@ def note_inherited_lock(view: np.ndarray, parent: np.ndarray) -> None:
 def unlock_array(a: np.ndarray) -> None:
     """Remove one lock from ``a`` (registry path); restore it at zero locks."""
     k = id(a)
-    e = _REG[k]
-    e[0] -= 1
-    if e[0] == 0:
-        del _REG[k]
-        if e[2]:
-            _restore(a)
+    with _REG_LOCK:
+        e = _REG[k]
+        e[0] -= 1
+        if e[0] == 0:
+            del _REG[k]
+            if e[2]:
+                _restore(a)
 
 
 def lock_tensor(t) -> None:
