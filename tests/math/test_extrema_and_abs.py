@@ -47,15 +47,27 @@ def test_maximum_minimum_gradients(name, data, shapes):
     check_grad(getattr(mg, name), x, y, seed=seed)
 
 
-def test_maximum_minimum_ties_give_zero_to_both():
+def test_maximum_minimum_ties_split_the_gradient():
+    # at a tie each side gets half (the reference gives 0 to both: spec 9.16)
     x = mg.tensor([1.0, 2.0, 3.0])
     y = mg.tensor([1.0, 5.0, 0.0])
     mg.maximum(x, y).backward()
-    np.testing.assert_array_equal(x.grad, [0, 0, 1])
-    np.testing.assert_array_equal(y.grad, [0, 1, 0])
+    np.testing.assert_array_equal(x.grad, [0.5, 0, 1])
+    np.testing.assert_array_equal(y.grad, [0.5, 1, 0])
     mg.minimum(x, y).backward()
-    np.testing.assert_array_equal(x.grad, [0, 1, 0])
-    np.testing.assert_array_equal(y.grad, [0, 0, 1])
+    np.testing.assert_array_equal(x.grad, [0.5, 1, 0])
+    np.testing.assert_array_equal(y.grad, [0.5, 0, 1])
+
+
+@pytest.mark.parametrize("name", ["maximum", "minimum"])
+def test_tie_gradient_matches_central_differences(name):
+    x = mg.tensor([2.0, -1.0])
+    y = mg.tensor([2.0, -1.0])
+    getattr(mg, name)(x, y).sum().backward()
+    fn = getattr(np, name)
+    h = 1e-6
+    numeric = (fn(x.data + h, y.data) - fn(x.data - h, y.data)) / (2 * h)
+    np.testing.assert_allclose(x.grad, numeric)
 
 
 def test_maximum_with_scalar_and_broadcasting():
@@ -94,12 +106,12 @@ def test_clip_gradients_with_tensor_bounds(data, shapes):
     check_grad(lambda t, u: mg.clip(t, u, None), a, lo)
 
 
-def test_clip_gradient_is_zero_at_and_beyond_the_bounds():
+def test_clip_gradient_is_zero_beyond_and_half_at_the_bounds():
     x = mg.tensor([-2.0, 0.0, 0.5, 1.0, 3.0])
     out = mg.clip(x, 0, 1)
     np.testing.assert_array_equal(out.data, [0, 0, 0.5, 1, 1])
     out.backward()
-    np.testing.assert_array_equal(x.grad, [0, 0, 1, 0, 0])
+    np.testing.assert_array_equal(x.grad, [0, 0.5, 1, 0.5, 0])
 
 
 def test_clip_tensor_bounds_get_gradient_where_they_are_the_result():
@@ -109,8 +121,8 @@ def test_clip_tensor_bounds_get_gradient_where_they_are_the_result():
     out = mg.clip(x, lo, hi)
     np.testing.assert_array_equal(out.data, [0, 0, 0.5, 1, 1])
     out.backward()
-    np.testing.assert_array_equal(x.grad, [0, 0, 1, 0, 0])
-    np.testing.assert_array_equal(lo.grad, [1, 0, 0, 0, 0])  # tie at x == lo: nobody
+    np.testing.assert_array_equal(x.grad, [0, 0.5, 1, 0, 0])
+    np.testing.assert_array_equal(lo.grad, [1, 0.5, 0, 0, 0])  # tie at x == lo: half each
     assert hi.grad == 2.0  # elements 3 (lo > hi) and 4
 
 

