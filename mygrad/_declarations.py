@@ -274,9 +274,11 @@ def _run_rules(decl: Any, t: Tensor, g: np.ndarray, kwargs: dict, mask: Any) -> 
     out = t._data
     grads = decl.grads
     for i in t._nidx[0]:
-        gi = grads[i](g, out, *vals, **kwargs)
-        if mask is not None:
-            gi = np.where(mask, gi, 0)
+        if mask is None:
+            gi = grads[i](g, out, *vals, **kwargs)
+        else:
+            with np.errstate(all="ignore"):  # masked-out positions are discarded
+                gi = np.where(mask, grads[i](g, out, *vals, **kwargs), 0)
         accumulate(ins[i], gi, g, decl, i)
 
 

@@ -208,6 +208,16 @@ def _last_write_mask(shape: tuple, key: Any, value_shape: tuple) -> np.ndarray |
     return keep.reshape(positions.shape).astype(np.float64)
 
 
+_ALL = slice(None)
+
+
+def _covers_all(key: Any) -> bool:
+    """Whether ``dest[key]`` is all of ``dest`` (``...``, ``:``, ``:, ...``)."""
+    items = key if type(key) is tuple else (key,)
+    return (all(k is Ellipsis or (type(k) is slice and k == _ALL) for k in items)
+            and sum(k is Ellipsis for k in items) <= 1)
+
+
 def _is_basic(key: Any) -> bool:
     items = key if type(key) is tuple else (key,)
     return all(
@@ -218,9 +228,13 @@ def _is_basic(key: Any) -> bool:
 
 # --------------------------------------------------------------- mutate
 def mutate(target: Tensor, value_fn: Callable[[], Any], *, key: Any = NOKEY, mask: Any = None,
-           casting: str = "same_kind") -> Tensor:
+           casting: str = "same_kind", single: bool = False) -> Tensor:
     """Write the value ``value_fn()`` into ``target`` (at ``key``, where
-    ``mask``), recording the mutation for backprop. Returns ``target``."""
+    ``mask``), recording the mutation for backprop. Returns ``target``.
+
+    ``single``: ``value_fn`` records at most one op (whose inputs can then be
+    routed to the target's old vertex right away, instead of through the
+    target's history)."""
     mode = get_mode()
     if mask is not None:
         mask = np.asarray(mask, dtype=bool)
@@ -238,6 +252,8 @@ def mutate(target: Tensor, value_fn: Callable[[], Any], *, key: Any = NOKEY, mas
     elif value._x is not None:
         touch(value)
     B = root_of(target)
+    if value is B and B._grad is UNCONSUMED:  # `x[...] = x`: the write reads x's current vertex
+        B._grad = None
     bx = ext(B)
     dest = target._data
     # views whose values a live graph reads and that the write changes: their
@@ -250,6 +266,8 @@ def mutate(target: Tensor, value_fn: Callable[[], Any], *, key: Any = NOKEY, mas
     _write(dest, key, value._data, mask, casting, B)
     unconsumed = B._grad is UNCONSUMED
 
+    # the write replaced all of B
+    whole = target is B and mask is None and (key is NOKEY or _covers_all(key))
     seq = next_seq()
     P_B = _hand_over(B, saved_B, seq)
     for v, arr in saved:
@@ -259,16 +277,17 @@ def mutate(target: Tensor, value_fn: Callable[[], Any], *, key: Any = NOKEY, mas
         # the value as it was before the write (`x[...] = x` reads the old `x`)
         n = _resolve_one(value, seq - 1)
         guard = mode.guard
-        if (target is B and key is NOKEY and mask is None and n is value and value._op is not None
-                and value._data.shape == B._data.shape):
+        if whole and n is value and value._op is not None and value._data.shape == B._data.shape:
             _take_over(B, value, guard)
             resolve(B)  # `x += x`: its inputs are the old x, not x itself (no self-reference)
             if not any(p is P_B for p in B._inputs):
                 if unconsumed:
                     _forget(B, P_B)
-            elif only_successor:
+            elif only_successor:  # only the value's op (and so B's new vertex) uses P_B
                 P_B._grad = UNCONSUMED
-        elif target is B and key is NOKEY and mask is None and value._constant:
+                if single:  # ... and it was resolved above: nothing looks P_B up
+                    _drop_entry(B, P_B)
+        elif whole and value._constant:
             if unconsumed:  # B is overwritten by a constant everywhere: a leaf now
                 _forget(B, P_B)
         else:
@@ -279,11 +298,15 @@ def mutate(target: Tensor, value_fn: Callable[[], Any], *, key: Any = NOKEY, mas
             grad_idx = tuple(i for i, v in enumerate((P_B, n)) if isinstance(v, Tensor) and not v._constant)
             _set_vertex(B, SET_REGION, (P_B, n), (steps, key, mask, last), (grad_idx, (), False, plan_unit(guard)),
                         seq, guard)
-            if unconsumed:  # P_B's only consumer is B's new vertex (see _forget)
+            if only_successor:  # P_B's consumers: B's new vertex (and maybe the value's op)
                 P_B._grad = UNCONSUMED
+                if single:
+                    if n._op is not None:
+                        resolve(n)  # route the value's op to P_B now: nothing looks P_B up
+                    _drop_entry(B, P_B)
     _null_grads((B, target))
-    if B._op is not None:
-        B._grad = UNCONSUMED
+    if not B._constant:
+        B._grad = UNCONSUMED  # B's new vertex (or B, a leaf again) is unused so far
     return target
 
 
@@ -308,8 +331,9 @@ def _write_untracked(dest: np.ndarray, key: Any, value: Any, mask: Any, casting:
 
 def _hand_over(X: Tensor, saved: np.ndarray | None, seq: int) -> Tensor:
     """Move ``X``'s current vertex into a new hidden placeholder (recorded in
-    ``X``'s history at ``seq``) and return the placeholder. ``saved``: the
-    values the placeholder must keep (when a live graph reads them)."""
+    ``X``'s history at ``seq`` if any op used it) and return the placeholder.
+    ``saved``: the values the placeholder must keep (when a live graph reads
+    them)."""
     # a new array object even without a copy: setting X's shape later must not
     # reshape the placeholder's array
     P = leaf(X._data.view() if saved is None else saved, X._constant, owned=saved is not None)
@@ -325,31 +349,45 @@ def _hand_over(X: Tensor, saved: np.ndarray | None, seq: int) -> Tensor:
             needy = x.base._x.needy
             if needy:
                 needy.pop(id(X), None)
+    consumed = X._needs or (X._grad is not UNCONSUMED and not X._constant)
     X._op = X._inputs = X._saved = X._nidx = None
     X._needs = 0
     X._seq = seq
-    if x.hist is None:
-        x.hist = History()
-    x.hist.add(seq, P)
+    if consumed:
+        # consumers made before now are routed to P; a vertex that no op used
+        # (and whose values nothing reads) needs no entry: nothing will look for it
+        if x.hist is None:
+            x.hist = History()
+        x.hist.add(seq, P)
     return P
+
+
+def _drop_entry(X: Tensor, P: Tensor) -> list:
+    """Remove ``P`` from ``X``'s history (no consumer will look for it);
+    returns the history's vertices."""
+    hist = X._x.hist
+    if hist is None:
+        return []
+    verts = hist.verts
+    for i in range(len(verts) - 1, -1, -1):
+        if verts[i] is P:
+            del hist.seqs[i], verts[i]
+            HISTORY[0] -= 1
+            break
+    return verts
 
 
 def _forget(X: Tensor, P: Tensor) -> None:
     """``X`` was overwritten whole before any op used its previous vertex
     ``P``: nothing can reach ``P``, so drop it (and the locks it holds), and
     the older vertices of ``X`` that only ``P`` could reach."""
-    hist = X._x.hist
-    for i in range(len(hist.verts) - 1, -1, -1):
-        if hist.verts[i] is P:
-            del hist.seqs[i], hist.verts[i]
-            HISTORY[0] -= 1
-            break
+    verts = _drop_entry(X, P)
     inputs = P._inputs or ()
     release(P, alive=True)
     P._op = P._inputs = None
     for q in inputs:
         # an older placeholder of X that nothing but its successor P consumed
-        if getattr(q, "_grad", None) is UNCONSUMED and any(v is q for v in hist.verts):
+        if getattr(q, "_grad", None) is UNCONSUMED and any(v is q for v in verts):
             _forget(X, q)
 
 
@@ -394,6 +432,8 @@ def refresh(V: Tensor) -> None:
         return
     _hand_over(V, None, next_seq())
     src = parent
+    if parent._grad is UNCONSUMED:  # V's new vertex reads the parent's
+        parent._grad = None
     steps = steps_from_parent(V)
     guard = mode.guard
     for i, (op, kwargs) in enumerate(steps):
@@ -417,9 +457,54 @@ def _null_grads(tensors: Any) -> None:
             x.gcache = None
 
 
+# ----------------------------------------------------------- untracked writes
+def _untracked_root(target: Tensor, operands: tuple) -> Tensor | None:
+    """``target``'s root ``B`` when an in-place write into ``target`` can skip
+    the graph entirely (it then costs what NumPy's write costs), else None.
+
+    That is when no live graph depends on what the write changes: no node
+    reads ``B``'s values (nor those of a view of it), and either ``B`` is a
+    constant, or ``B`` is a leaf that no op has used since it got its current
+    value, written as a whole tensor (not through a view), from operands that
+    need no gradient. Such a ``B`` stays a leaf: the gradient of its old
+    value would reach nobody anyway.
+    """
+    x = target._x
+    B = target if x is None or x.base is None else x.base
+    if B._needs or not target._data.flags.writeable:
+        return None
+    bx = B._x
+    if bx is not None and bx.needy:
+        return None
+    if not B._constant:
+        if B is not target or B._op is not None or B._grad is not UNCONSUMED:
+            return None
+        for a in operands:
+            if isinstance(a, Tensor) and not a._constant and a is not B:
+                return None
+    return B
+
+
+def _after_untracked(B: Tensor) -> None:
+    bx = B._x
+    if bx is not None:
+        bx.version += 1  # views get new vertices when next used
+
+
 # ----------------------------------------------------------- entry points
 def inplace_ufunc(decl: Any, args: tuple, out: Tensor, where: Any, dtype: Any, constant: Any, kwargs: dict) -> Tensor:
     """``decl(*args, out=out_tensor, where=..., dtype=...)``."""
+    if get_mode().track:
+        B = _untracked_root(out, args)
+        if B is not None:
+            np_kwargs = dict(kwargs)
+            if where is not True:
+                np_kwargs["where"] = where
+            if dtype is not None:
+                np_kwargs["dtype"] = dtype
+            decl.ufunc(*(_data_of(a) for a in args), out=out._data, **np_kwargs)
+            _after_untracked(B)
+            return out
     mask = None if where is True else where
 
     def value() -> Any:
@@ -430,15 +515,23 @@ def inplace_ufunc(decl: Any, args: tuple, out: Tensor, where: Any, dtype: Any, c
         with np.errstate(all="ignore"):
             return decl._general(args, None, True, dtype, constant, kwargs)
 
-    return mutate(out, value, mask=mask)
+    return mutate(out, value, mask=mask, single=True)
 
 
 def inplace_operator(decl: Any) -> Callable:
     """The ``__iadd__``-style Tensor method for a binary ufunc declaration."""
     fast = decl._fast
 
+    ufunc = decl.ufunc
+
     def iop(self: Tensor, other: Any) -> Tensor:
-        return mutate(self, lambda: fast(self, other))
+        if get_mode().track:
+            B = _untracked_root(self, (other,))
+            if B is not None:
+                ufunc(self._data, _data_of(other), out=self._data)
+                _after_untracked(B)
+                return self
+        return mutate(self, lambda: fast(self, other), single=True)
 
     iop.__name__ = f"__i{decl.name}__"
     return iop
@@ -458,6 +551,12 @@ def inplace_execute(Op: type, inputs: tuple, op_args: Any, op_kwargs: Any, const
 
 def setitem(target: Tensor, key: Any, value: Any) -> None:
     """``target[key] = value``."""
+    if get_mode().track:
+        B = _untracked_root(target, (value,))
+        if B is not None:
+            _write_untracked(target._data, key, _data_of(value), None, "unsafe")
+            _after_untracked(B)
+            return
     mutate(target, lambda: value, key=key, casting="unsafe")
 
 

@@ -172,7 +172,8 @@ class Tensor:
         ndmin: int = 0,
     ) -> None:
         # every slot is set before anything can fail: __del__ reads them
-        self._op = self._inputs = self._saved = self._grad = self._nidx = self._x = None
+        self._op = self._inputs = self._saved = self._nidx = self._x = None
+        self._grad = UNCONSUMED
         self._seq = self._needs = 0
         self._lk = -1
         _check_constant(constant)

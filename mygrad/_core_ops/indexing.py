@@ -17,6 +17,7 @@ from mygrad._declaration_kinds import Composite
 from mygrad._declarations import Function
 from mygrad._rules import reads
 from mygrad._graph import Scatter
+from mygrad._inplace import setitem
 from mygrad.tensor_base import Tensor
 
 __all__ = ["getitem", "normalize_key", "is_basic_key"]
@@ -81,8 +82,6 @@ def _getitem_operator(self: Tensor, key: Any) -> Tensor:
 
 def _setitem_operator(self: Tensor, key: Any, value: Any) -> None:
     """``t[key] = value``, in place (see :mod:`mygrad._inplace`)."""
-    from mygrad._inplace import setitem
-
     setitem(self, normalize_key(key), value)
 
 

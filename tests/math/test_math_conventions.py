@@ -150,8 +150,6 @@ def test_closed_form_derivatives(f, df):
     np.testing.assert_allclose(x.grad, df(a), rtol=1e-13, atol=1e-15)
 
 
-@pytest.mark.xfail(strict=True, reason="bug (minor): gradient rules run at where=-masked positions too, so "
-                                        "sqrt's rule divides by the unrelated `out` values there and warns")
 def test_masked_positions_raise_no_floating_point_warnings():
     x = mg.tensor([4.0, 1.0])
     out = mg.sqrt(x, where=[True, False], out=np.zeros(2))
