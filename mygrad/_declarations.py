@@ -175,6 +175,9 @@ class Ufunc(OpDecl):
                     return general(*args, **kwargs)
                 return fast(*args)
 
+            if nin == 1:
+                call = fast  # it takes any arguments (see mygrad._fastpath)
+
             # each ufunc gets its own class whose __call__ goes straight to the fast path
             self.__class__ = type(type(self).__name__, (type(self),), {"__call__": staticmethod(call)})
 
@@ -270,7 +273,13 @@ def _run_rules(decl: Any, t: Tensor, g: np.ndarray, kwargs: dict, mask: Any) -> 
     """Backprop through a declared op: each input that gets a gradient gets
     ``rule(g, out, *inputs, **kwargs)`` (zero where ``mask`` is False)."""
     ins = t._inputs
-    vals = [p._data if isinstance(p, Tensor) else p for p in ins]
+    if len(ins) == 1:  # (a recorded unary op's input is a tensor)
+        vals = (ins[0]._data,)
+    elif len(ins) == 2:
+        a, b = ins
+        vals = (a._data if isinstance(a, Tensor) else a, b._data if isinstance(b, Tensor) else b)
+    else:
+        vals = [p._data if isinstance(p, Tensor) else p for p in ins]
     out = t._data
     grads = decl.grads
     for i in t._nidx[0]:

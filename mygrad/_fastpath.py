@@ -48,7 +48,7 @@ def make_fast_ufunc(decl: Any) -> Callable:
             note_view_need(p, 1)
         if guard:
             lk = p._lk
-            if lk == 0 and not REG and p._data.flags.writeable:
+            if lk == 0 and not (REG and id(p._data) in REG) and p._data.flags.writeable:
                 p._data.setflags(write=False)
                 p._lk = 1
                 FAST[0] += 1
@@ -61,7 +61,10 @@ def make_fast_ufunc(decl: Any) -> Callable:
         need_x1 = bool(plan1[1])
         need_out1 = plan1[2]
 
-        def fast1(x: Any) -> Any:
+        def fast1(x: Any, *more: Any, **kwargs: Any) -> Any:
+            # also the unary ufunc's __call__: anything beyond one input goes the general way
+            if more or kwargs:
+                return decl._call(x, *more, **kwargs)
             if type(x) is not T:
                 return decl._general((x,), None, True, None, None, {})
             xx = x._x
@@ -99,15 +102,25 @@ def make_fast_ufunc(decl: Any) -> Callable:
                 if need_out1:
                     t._needs = UNGUARDED
             if need_x1:
-                if guard and x._lk > 0:  # already locked: one more reader
-                    x._needs += 1
+                if guard:
+                    lk = x._lk
+                    if lk == 0 and x._x is None and x._data.flags.writeable and not (REG and id(x._data) in REG):
+                        x._needs += 1  # a fresh array: lock it by its flag (see need)
+                        x._data.setflags(write=False)
+                        x._lk = 1
+                        FAST[0] += 1
+                    elif lk != 0 and lk != -1:  # already locked: one more reader
+                        x._needs += 1
+                    else:
+                        need(x, True)
                 else:
-                    need(x, guard)
+                    need(x, False)
             x._grad = None
             if xx is not None:
                 null_input_grad(x)
             return t
 
+        fast1.__name__ = fast1.__qualname__ = decl.name  # errors read "exp() missing ..."
         return fast1
 
     if decl.nin == 2:
@@ -171,15 +184,33 @@ def make_fast_ufunc(decl: Any) -> Callable:
                 else:
                     t._needs = UNGUARDED
             if need_x:
-                if guard and x._lk > 0:  # already locked: one more reader
-                    x._needs += 1
+                if guard:
+                    lk = x._lk
+                    if lk == 0 and x._x is None and a.flags.writeable and not (REG and id(a) in REG):
+                        x._needs += 1  # a fresh array: lock it by its flag (see need)
+                        a.setflags(write=False)
+                        x._lk = 1
+                        FAST[0] += 1
+                    elif lk != 0 and lk != -1:  # already locked: one more reader
+                        x._needs += 1
+                    else:
+                        need(x, True)
                 else:
-                    need(x, guard)
+                    need(x, False)
             if need_y:
-                if guard and y._lk > 0:
-                    y._needs += 1
+                if guard:
+                    lk = y._lk
+                    if lk == 0 and y._x is None and b.flags.writeable and not (REG and id(b) in REG):
+                        y._needs += 1  # a fresh array: lock it by its flag (see need)
+                        b.setflags(write=False)
+                        y._lk = 1
+                        FAST[0] += 1
+                    elif lk != 0 and lk != -1:  # already locked: one more reader
+                        y._needs += 1
+                    else:
+                        need(y, True)
                 else:
-                    need(y, guard)
+                    need(y, False)
             if sx == 2:
                 x._grad = None
                 if xx is not None:

@@ -19,6 +19,7 @@ and accumulates them; op authors never un-broadcast by hand.
 from __future__ import annotations
 
 import itertools
+import operator
 import sys
 from bisect import bisect_right
 from numbers import Real
@@ -34,6 +35,8 @@ __all__ = ["backward", "clear_graph", "accumulate", "reduce_broadcast", "next_se
 _ndarray = np.ndarray
 _getrefcount = sys.getrefcount
 _asarray = np.asarray
+
+_SEQ = operator.attrgetter("_seq")
 
 #: global creation clock for graph vertices
 next_seq = itertools.count(1).__next__
@@ -168,22 +171,23 @@ def accumulate(x, gi, upstream, op=None, index=0) -> None:
 def _toposort(root, check: bool = True) -> list:
     """Tensors reachable from ``root`` through non-constant inputs, each listed
     before its inputs. With ``check``, reaching a tensor whose graph was cleared
-    after the consumer was made raises :class:`InvalidBackprop`."""
-    order = []
-    seen: set = set()  # expanded vertices (marked when expanded, not when pushed)
-    stack = [(root, False)]
+    after the consumer was made raises :class:`InvalidBackprop`.
+
+    A vertex is always made after its inputs (``_seq`` grows along every edge,
+    also across in-place updates, which give the updated tensor a new ``_seq``),
+    so sorting the reachable vertices by ``_seq``, newest first, is a
+    topological order; leaves (no op) may come in any order.
+    """
+    seen = {id(root)}
+    found = [root]
+    stack = [root]
     push = stack.append
     pop = stack.pop
+    keep = found.append
+    mark = seen.add
     resolve = RESOLVER[0] if HISTORY[0] else None
     while stack:
-        t, done = pop()
-        if done:
-            order.append(t)
-            continue
-        if id(t) in seen:
-            continue
-        seen.add(id(t))
-        push((t, True))
+        t = pop()
         if t._op is None:
             continue
         if resolve is not None:
@@ -198,10 +202,14 @@ def _toposort(root, check: bool = True) -> list:
                     "cleared (by an earlier backward() or clear_graph()); recompute "
                     "the result before calling backward() on it"
                 )
-            if id(p) not in seen:
-                push((p, False))
-    order.reverse()
-    return order
+            k = id(p)
+            if k not in seen:
+                mark(k)
+                keep(p)
+                push(p)
+    if len(found) > 1:
+        found.sort(key=_SEQ, reverse=True)
+    return found
 
 
 #: set by the in-place machinery: ``resolve(tensor)`` routes the tensor's inputs
@@ -251,15 +259,18 @@ def release(t, alive: bool = False) -> None:
                 continue
             # refs to a dying input: the inputs tuple, `p`, the call's argument
             if (not alive and n == 0 and p._lk == 1 and p._x is None and _getrefcount(p) <= 3
-                    and _getrefcount(p._data) <= 2 and not _REG):
+                    and _getrefcount(p._data) <= 2 and not (_REG and id(p._data) in _REG)):
                 p._needs = 0
                 p._lk = 0  # it dies with its array: nothing to make writeable again
                 _FAST[0] -= 1
+            elif n == 0 and p._lk == 1 and p._x is None:
+                p._needs = 0
+                unlock_tensor(p)  # (drop_need, without what a non-view needs not do)
             else:
                 drop_need(p, unit)
         if nidx[2]:
             if (not alive and t._needs == unit and t._lk == 1 and t._x is None
-                    and _getrefcount(t._data) <= 2 and not _REG):
+                    and _getrefcount(t._data) <= 2 and not (_REG and id(t._data) in _REG)):
                 t._needs = 0
                 t._lk = 0
                 _FAST[0] -= 1
