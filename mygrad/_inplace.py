@@ -37,15 +37,14 @@ import numpy as np
 from mygrad import _graph
 from mygrad._engine import REFRESH, add_need, coerce, get_mode, leaf, plan_unit, record, touch
 from mygrad._graph import HISTORY, History, accumulate, drop_need, next_seq, release
-from mygrad._memory_guard import _REG, unlock_tensor
+from mygrad._memory_guard import unlock_tensor
+from mygrad._writes import NOKEY, covers_all, data_of, is_basic, last_write_mask, write, write_untracked
 from mygrad._views import chain_to, ext, replay, root_of, steps_from_parent
 from mygrad import tensor_base as _tensor_mod
 from mygrad.tensor_base import UNCONSUMED, Tensor
 
 __all__ = ["mutate", "inplace_ufunc", "inplace_operator", "assign_result", "inplace_execute", "setitem", "resolve"]
 
-_ndarray = np.ndarray
-NOKEY = object()  # "the whole target" (no index)
 
 
 # ------------------------------------------------------------- resolution
@@ -86,77 +85,6 @@ _graph.RESOLVER[0] = resolve
 _graph.RESOLVE_ONE[0] = _resolve_one
 
 
-# ------------------------------------------------------------- the write
-def _guard_locks(B: Tensor) -> dict:
-    """id(array) -> number of registry locks that ``B`` and its views hold
-    (a view is locked only while a live graph reads it: it is "needy")."""
-    held: dict = {}
-    needy = B._x.needy if B._x is not None else None
-    for X in [B, *(needy.values() if needy else ())]:
-        if X._lk in (2, -2):
-            a = X._data
-            held[id(a)] = held.get(id(a), 0) + 1
-            if isinstance(a.base, _ndarray):
-                held[id(a.base)] = held.get(id(a.base), 0) + 1
-    return held
-
-
-def _arrays_to_open(dest: np.ndarray, B: Tensor) -> list:
-    """The arrays (outermost base first) whose writeable flag must be set for
-    a write into ``dest`` (a view of ``B``'s memory). Raises ``ValueError`` for
-    memory that is natively read-only, or that a live graph outside ``B`` and
-    its views depends on."""
-    if dest.flags.writeable:
-        return []
-    chain = []
-    a = dest
-    while isinstance(a, _ndarray):
-        chain.append(a)
-        a = a.base
-    fast = id(B._data) if B._lk == 1 else None
-    held = None
-    opened = []
-    inherited = False
-    for a in reversed(chain):
-        if a.flags.writeable:
-            inherited = False
-            continue
-        if id(a) == fast:
-            opened.append(a)
-            inherited = True
-            continue
-        e = _REG.get(id(a))
-        if e is not None and e[2]:
-            if held is None:
-                held = _guard_locks(B)
-            if e[0] > held.get(id(a), 0):
-                raise ValueError(
-                    "cannot write in place: the memory is shared with another tensor whose "
-                    "values a live computational graph depends on (backprop or clear that graph first)"
-                )
-            opened.append(a)
-            inherited = True
-            continue
-        if inherited:  # a view made while its base was locked
-            opened.append(a)
-            continue
-        raise ValueError("assignment destination is read-only")
-    return opened
-
-
-def _write(dest: np.ndarray, key: Any, value: Any, mask: Any, casting: str, B: Tensor) -> None:
-    """``dest[key] = value`` (or a masked ufunc-style copy), opening the
-    memory guard's locks for the duration of the write."""
-    opened = _arrays_to_open(dest, B)
-    for a in opened:
-        a.flags.writeable = True
-    try:
-        _write_untracked(dest, key, value, mask, casting)
-    finally:
-        for a in reversed(opened):
-            a.flags.writeable = False
-
-
 # ------------------------------------------------------------ SetRegion op
 class _SetRegion:
     """``B_new = P_B`` with the target region (view ``steps``, then ``key``,
@@ -194,38 +122,6 @@ class _SetRegion:
 SET_REGION = _SetRegion()
 
 
-def _last_write_mask(shape: tuple, key: Any, value_shape: tuple) -> np.ndarray | None:
-    """For an advanced-index assignment with repeated positions, where only
-    the last write of each position counts (NumPy's behaviour): 1 where the
-    written element survives, 0 where a later element overwrote it."""
-    positions = np.arange(int(np.prod(shape)), dtype=np.intp).reshape(shape)[key]
-    flat = positions.reshape(-1)
-    if np.unique(flat).size == flat.size:
-        return None
-    keep = np.zeros(flat.size, dtype=bool)
-    _, first_from_end = np.unique(flat[::-1], return_index=True)
-    keep[flat.size - 1 - first_from_end] = True
-    return keep.reshape(positions.shape).astype(np.float64)
-
-
-_ALL = slice(None)
-
-
-def _covers_all(key: Any) -> bool:
-    """Whether ``dest[key]`` is all of ``dest`` (``...``, ``:``, ``:, ...``)."""
-    items = key if type(key) is tuple else (key,)
-    return (all(k is Ellipsis or (type(k) is slice and k == _ALL) for k in items)
-            and sum(k is Ellipsis for k in items) <= 1)
-
-
-def _is_basic(key: Any) -> bool:
-    items = key if type(key) is tuple else (key,)
-    return all(
-        k is None or k is Ellipsis or isinstance(k, (slice, int, np.integer)) and not isinstance(k, (bool, np.bool_))
-        for k in items
-    )
-
-
 # --------------------------------------------------------------- mutate
 def mutate(target: Tensor, value_fn: Callable[[], Any], *, key: Any = NOKEY, mask: Any = None,
            casting: str = "same_kind", single: bool = False) -> Tensor:
@@ -239,7 +135,7 @@ def mutate(target: Tensor, value_fn: Callable[[], Any], *, key: Any = NOKEY, mas
     if mask is not None:
         mask = np.asarray(mask, dtype=bool)
     if not mode.track:
-        _write_untracked(target._data, key, _data_of(value_fn()), mask, casting)
+        write_untracked(target._data, key, data_of(value_fn()), mask, casting)
         return target
     if target._x is not None:
         touch(target)
@@ -263,11 +159,11 @@ def mutate(target: Tensor, value_fn: Callable[[], Any], *, key: Any = NOKEY, mas
         needy = [v for v in bx.needy.values() if np.may_share_memory(v._data, dest)]
     saved_B = B._data.copy() if B._needs > 0 else None
     saved = [(v, v._data.copy()) for v in needy]
-    _write(dest, key, value._data, mask, casting, B)
+    write(dest, key, value._data, mask, casting, B)
     unconsumed = B._grad is UNCONSUMED
 
     # the write replaced all of B
-    whole = target is B and mask is None and (key is NOKEY or _covers_all(key))
+    whole = target is B and mask is None and (key is NOKEY or covers_all(key))
     seq = next_seq()
     P_B = _hand_over(B, saved_B, seq)
     for v, arr in saved:
@@ -293,8 +189,8 @@ def mutate(target: Tensor, value_fn: Callable[[], Any], *, key: Any = NOKEY, mas
         else:
             steps = chain_to(target) if target is not B else []
             last = None
-            if key is not NOKEY and not _is_basic(key):
-                last = _last_write_mask(dest.shape, key, value._data.shape)
+            if key is not NOKEY and not is_basic(key):
+                last = last_write_mask(dest.shape, key, value._data.shape)
             grad_idx = tuple(i for i, v in enumerate((P_B, n)) if isinstance(v, Tensor) and not v._constant)
             _set_vertex(B, SET_REGION, (P_B, n), (steps, key, mask, last), (grad_idx, (), False, plan_unit(guard)),
                         seq, guard)
@@ -308,25 +204,6 @@ def mutate(target: Tensor, value_fn: Callable[[], Any], *, key: Any = NOKEY, mas
     if not B._constant:
         B._grad = UNCONSUMED  # B's new vertex (or B, a leaf again) is unused so far
     return target
-
-
-def _data_of(value: Any) -> Any:
-    return value._data if isinstance(value, Tensor) else value
-
-
-def _write_untracked(dest: np.ndarray, key: Any, value: Any, mask: Any, casting: str) -> None:
-    """``dest[key] = value``: the value is read before anything is written
-    (NumPy does not buffer an overlapping value in every kind of assignment,
-    e.g. boolean masks; mygrad's gradients assume read-then-write)."""
-    if (key is not NOKEY or mask is not None) and isinstance(value, _ndarray) and np.may_share_memory(dest, value):
-        value = value.copy()
-    if key is NOKEY:
-        if mask is None:
-            np.copyto(dest, value, casting=casting)
-        else:
-            np.copyto(dest, value, casting=casting, where=mask)
-    else:
-        dest[key] = value
 
 
 def _hand_over(X: Tensor, saved: np.ndarray | None, seq: int) -> Tensor:
@@ -502,7 +379,7 @@ def inplace_ufunc(decl: Any, args: tuple, out: Tensor, where: Any, dtype: Any, c
                 np_kwargs["where"] = where
             if dtype is not None:
                 np_kwargs["dtype"] = dtype
-            decl.ufunc(*(_data_of(a) for a in args), out=out._data, **np_kwargs)
+            decl.ufunc(*(data_of(a) for a in args), out=out._data, **np_kwargs)
             _after_untracked(B)
             return out
     mask = None if where is True else where
@@ -528,7 +405,7 @@ def inplace_operator(decl: Any) -> Callable:
         if get_mode().track:
             B = _untracked_root(self, (other,))
             if B is not None:
-                ufunc(self._data, _data_of(other), out=self._data)
+                ufunc(self._data, data_of(other), out=self._data)
                 _after_untracked(B)
                 return self
         return mutate(self, lambda: fast(self, other), single=True)
@@ -554,7 +431,7 @@ def setitem(target: Tensor, key: Any, value: Any) -> None:
     if get_mode().track:
         B = _untracked_root(target, (value,))
         if B is not None:
-            _write_untracked(target._data, key, _data_of(value), None, "unsafe")
+            write_untracked(target._data, key, data_of(value), None, "unsafe")
             _after_untracked(B)
             return
     mutate(target, lambda: value, key=key, casting="unsafe")

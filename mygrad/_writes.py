@@ -1,0 +1,145 @@
+"""Writing into a tensor's memory: the raw array writes of in-place
+operations (:mod:`mygrad._inplace` decides what the graph records).
+
+* :func:`write` opens the memory guard's locks that the target itself holds
+  for the duration of the write, and refuses memory that another live graph
+  depends on or that is natively read-only (``ValueError``, like NumPy);
+* :func:`write_untracked` is the plain write (no graph);
+* the key helpers tell what an index selects.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from mygrad._memory_guard import _REG
+from mygrad.tensor_base import Tensor
+
+__all__ = ["NOKEY", "write", "write_untracked", "data_of", "last_write_mask", "covers_all", "is_basic"]
+
+_ndarray = np.ndarray
+
+NOKEY = object()  # "the whole target" (no index)
+
+
+def _guard_locks(B: Tensor) -> dict:
+    """id(array) -> number of registry locks that ``B`` and its views hold
+    (a view is locked only while a live graph reads it: it is "needy")."""
+    held: dict = {}
+    needy = B._x.needy if B._x is not None else None
+    for X in [B, *(needy.values() if needy else ())]:
+        if X._lk in (2, -2):
+            a = X._data
+            held[id(a)] = held.get(id(a), 0) + 1
+            if isinstance(a.base, _ndarray):
+                held[id(a.base)] = held.get(id(a.base), 0) + 1
+    return held
+
+
+def _arrays_to_open(dest: np.ndarray, B: Tensor) -> list:
+    """The arrays (outermost base first) whose writeable flag must be set for
+    a write into ``dest`` (a view of ``B``'s memory). Raises ``ValueError`` for
+    memory that is natively read-only, or that a live graph outside ``B`` and
+    its views depends on."""
+    if dest.flags.writeable:
+        return []
+    chain = []
+    a = dest
+    while isinstance(a, _ndarray):
+        chain.append(a)
+        a = a.base
+    fast = id(B._data) if B._lk == 1 else None
+    held = None
+    opened = []
+    inherited = False
+    for a in reversed(chain):
+        if a.flags.writeable:
+            inherited = False
+            continue
+        if id(a) == fast:
+            opened.append(a)
+            inherited = True
+            continue
+        e = _REG.get(id(a))
+        if e is not None and e[2]:
+            if held is None:
+                held = _guard_locks(B)
+            if e[0] > held.get(id(a), 0):
+                raise ValueError(
+                    "cannot write in place: the memory is shared with another tensor whose "
+                    "values a live computational graph depends on (backprop or clear that graph first)"
+                )
+            opened.append(a)
+            inherited = True
+            continue
+        if inherited:  # a view made while its base was locked
+            opened.append(a)
+            continue
+        raise ValueError("assignment destination is read-only")
+    return opened
+
+
+def write(dest: np.ndarray, key: Any, value: Any, mask: Any, casting: str, B: Tensor) -> None:
+    """``dest[key] = value`` (or a masked ufunc-style copy), opening the
+    memory guard's locks for the duration of the write."""
+    opened = _arrays_to_open(dest, B)
+    for a in opened:
+        a.flags.writeable = True
+    try:
+        write_untracked(dest, key, value, mask, casting)
+    finally:
+        for a in reversed(opened):
+            a.flags.writeable = False
+
+
+def last_write_mask(shape: tuple, key: Any, value_shape: tuple) -> np.ndarray | None:
+    """For an advanced-index assignment with repeated positions, where only
+    the last write of each position counts (NumPy's behaviour): 1 where the
+    written element survives, 0 where a later element overwrote it."""
+    positions = np.arange(int(np.prod(shape)), dtype=np.intp).reshape(shape)[key]
+    flat = positions.reshape(-1)
+    if np.unique(flat).size == flat.size:
+        return None
+    keep = np.zeros(flat.size, dtype=bool)
+    _, first_from_end = np.unique(flat[::-1], return_index=True)
+    keep[flat.size - 1 - first_from_end] = True
+    return keep.reshape(positions.shape).astype(np.float64)
+
+
+_ALL = slice(None)
+
+
+def covers_all(key: Any) -> bool:
+    """Whether ``dest[key]`` is all of ``dest`` (``...``, ``:``, ``:, ...``)."""
+    items = key if type(key) is tuple else (key,)
+    return (all(k is Ellipsis or (type(k) is slice and k == _ALL) for k in items)
+            and sum(k is Ellipsis for k in items) <= 1)
+
+
+def is_basic(key: Any) -> bool:
+    items = key if type(key) is tuple else (key,)
+    return all(
+        k is None or k is Ellipsis or isinstance(k, (slice, int, np.integer)) and not isinstance(k, (bool, np.bool_))
+        for k in items
+    )
+
+
+def data_of(value: Any) -> Any:
+    return value._data if isinstance(value, Tensor) else value
+
+
+def write_untracked(dest: np.ndarray, key: Any, value: Any, mask: Any, casting: str) -> None:
+    """``dest[key] = value``: the value is read before anything is written
+    (NumPy does not buffer an overlapping value in every kind of assignment,
+    e.g. boolean masks; mygrad's gradients assume read-then-write)."""
+    if (key is not NOKEY or mask is not None) and isinstance(value, _ndarray) and np.may_share_memory(dest, value):
+        value = value.copy()
+    if key is NOKEY:
+        if mask is None:
+            np.copyto(dest, value, casting=casting)
+        else:
+            np.copyto(dest, value, casting=casting, where=mask)
+    else:
+        dest[key] = value
