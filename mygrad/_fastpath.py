@@ -102,19 +102,10 @@ def make_fast_ufunc(decl: Any) -> Callable:
                 if need_out1:
                     t._needs = UNGUARDED
             if need_x1:
-                if guard:
-                    lk = x._lk
-                    if lk == 0 and x._x is None and x._data.flags.writeable and not (REG and id(x._data) in REG):
-                        x._needs += 1  # a fresh array: lock it by its flag (see need)
-                        x._data.setflags(write=False)
-                        x._lk = 1
-                        FAST[0] += 1
-                    elif lk != 0 and lk != -1:  # already locked: one more reader
-                        x._needs += 1
-                    else:
-                        need(x, True)
+                if guard and x._lk > 0:  # already locked: one more reader
+                    x._needs += 1
                 else:
-                    need(x, False)
+                    need(x, guard)
             x._grad = None
             if xx is not None:
                 null_input_grad(x)
@@ -184,33 +175,15 @@ def make_fast_ufunc(decl: Any) -> Callable:
                 else:
                     t._needs = UNGUARDED
             if need_x:
-                if guard:
-                    lk = x._lk
-                    if lk == 0 and x._x is None and a.flags.writeable and not (REG and id(a) in REG):
-                        x._needs += 1  # a fresh array: lock it by its flag (see need)
-                        a.setflags(write=False)
-                        x._lk = 1
-                        FAST[0] += 1
-                    elif lk != 0 and lk != -1:  # already locked: one more reader
-                        x._needs += 1
-                    else:
-                        need(x, True)
+                if guard and x._lk > 0:  # already locked: one more reader
+                    x._needs += 1
                 else:
-                    need(x, False)
+                    need(x, guard)
             if need_y:
-                if guard:
-                    lk = y._lk
-                    if lk == 0 and y._x is None and b.flags.writeable and not (REG and id(b) in REG):
-                        y._needs += 1  # a fresh array: lock it by its flag (see need)
-                        b.setflags(write=False)
-                        y._lk = 1
-                        FAST[0] += 1
-                    elif lk != 0 and lk != -1:  # already locked: one more reader
-                        y._needs += 1
-                    else:
-                        need(y, True)
+                if guard and y._lk > 0:  # already locked: one more reader
+                    y._needs += 1
                 else:
-                    need(y, False)
+                    need(y, guard)
             if sx == 2:
                 x._grad = None
                 if xx is not None:
