@@ -35,7 +35,7 @@ from typing import Any, Callable
 import numpy as np
 
 from mygrad import _graph
-from mygrad._engine import REFRESH, add_need, coerce, get_mode, leaf, plan_unit, record, touch
+from mygrad._engine import REFRESH, add_need, coerce, get_mode, leaf, null_input_grad, plan_unit, record, touch
 from mygrad._graph import HISTORY, History, accumulate, drop_need, next_seq, release
 from mygrad._memory_guard import unlock_tensor
 from mygrad._writes import NOKEY, covers_all, data_of, is_basic, last_write_mask, write, write_untracked
@@ -192,6 +192,8 @@ def mutate(target: Tensor, value_fn: Callable[[], Any], *, key: Any = NOKEY, mas
             if key is not NOKEY and not is_basic(key):
                 last = last_write_mask(dest.shape, key, value._data.shape)
             grad_idx = tuple(i for i, v in enumerate((P_B, n)) if isinstance(v, Tensor) and not v._constant)
+            if 1 in grad_idx:
+                null_input_grad(n)  # the value is an input of B's new vertex (auto-nulling)
             _set_vertex(B, SET_REGION, (P_B, n), (steps, key, mask, last), (grad_idx, (), False, plan_unit(guard)),
                         seq, guard)
             if only_successor:  # P_B's consumers: B's new vertex (and maybe the value's op)
@@ -307,7 +309,10 @@ def refresh(V: Tensor) -> None:
     x.bver = x.base._x.version
     if V._constant:
         return
-    _hand_over(V, None, next_seq())
+    # a live graph that reads V's values read them as they are now (a write that
+    # changed them would have saved them already): keep them, later writes through
+    # B must not reach them
+    _hand_over(V, V._data.copy() if V._needs else None, next_seq())
     src = parent
     if parent._grad is UNCONSUMED:  # V's new vertex reads the parent's
         parent._grad = None
@@ -354,7 +359,11 @@ def _untracked_root(target: Tensor, operands: tuple) -> Tensor | None:
     if bx is not None and bx.needy:
         return None
     if not B._constant:
-        if B is not target or B._op is not None or B._grad is not UNCONSUMED:
+        g = B._grad
+        # a gradient array (and no views) means that no op used B since the
+        # backward that set it: that backward cleared every graph through B
+        if B is not target or B._op is not None or not (
+                g is UNCONSUMED or (type(g) is np.ndarray and B._x is None)):
             return None
         for a in operands:
             if isinstance(a, Tensor) and not a._constant and a is not B:
@@ -363,6 +372,8 @@ def _untracked_root(target: Tensor, operands: tuple) -> Tensor | None:
 
 
 def _after_untracked(B: Tensor) -> None:
+    if not B._constant:
+        B._grad = UNCONSUMED  # an in-place op nulls the target's grad
     bx = B._x
     if bx is not None:
         bx.version += 1  # views get new vertices when next used

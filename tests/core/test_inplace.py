@@ -783,3 +783,19 @@ def test_dropping_an_in_place_graph_releases_locks_without_gc():
     finally:
         gc.enable()
         gc.collect()
+
+
+def test_stale_view_read_by_a_graph_keeps_its_values_when_written_through():
+    # x.shape = ... makes the views stale; the write through v1 refreshes v1 first:
+    # the product's gradient must still read v1's values from before the write
+    w = mg.tensor([0.0, 0.0, 1.0, 0.0])
+    x = w * 1
+    v0 = x[None, 0]
+    v1 = x[0:3]
+    r1 = v1 * v0
+    x.shape = (1, 4)
+    v1[...] = v1[::-1]
+    np.testing.assert_array_equal(x.data, [[1.0, 0.0, 0.0, 0.0]])
+    (r1 * np.array([[-0.5, 0.6, 0.7]])).sum().backward()
+    # d/dw0 of sum(c * w[:3] * w0) = c @ w[:3] + c0 * w0
+    np.testing.assert_allclose(w.grad, [0.7, 0.0, 0.0, 0.0])

@@ -130,3 +130,43 @@ def test_untracked_write_into_natively_read_only_memory_raises():
     with pytest.raises(ValueError):
         t += 1
     np.testing.assert_array_equal(a, [0.0, 1.0, 2.0])
+
+
+def test_optimizer_step_after_backward_is_untracked():
+    X = np.array([[1.0, 2.0], [3.0, -1.0], [0.5, 0.5]])
+    w = mg.tensor([0.1, -0.2])
+    ref = w.data.copy()
+    before = _history_entries()
+    for _ in range(100):
+        loss = ((X * w).sum(axis=1) ** 2).mean()
+        loss.backward()
+        expected = 2 * X.T @ (X @ ref) / len(X)
+        np.testing.assert_allclose(w.grad, expected)
+        w -= 0.05 * w.grad
+        ref -= 0.05 * expected
+        assert w.grad is None  # an in-place op nulls the target's grad
+    np.testing.assert_allclose(w.data, ref)
+    assert w.creator is None and _history_entries() == before
+
+
+def test_view_made_after_backward_keeps_the_write_tracked():
+    w = mg.tensor([1.0, 2.0, 3.0])
+    (w * w).sum().backward()
+    v = w[:2]  # a view does not null w.grad, but its vertex uses w's current value
+    z = v * 2
+    w -= 1
+    np.testing.assert_array_equal(v.data, [0.0, 1.0])
+    z.sum().backward()  # z was computed from w's old value: its gradient is not the new w's
+    assert w.grad is None or not w.grad.any()
+
+
+def test_assigned_value_loses_its_grad_like_any_op_input():
+    v = mg.tensor([1.0, 2.0])
+    (v * v).sum().backward()
+    x = mg.tensor([0.0, 0.0, 0.0])
+    x[:2] = v
+    assert v.grad is None
+    v += 1  # x's graph reads v's old value: the write is tracked
+    (x * 3).sum().backward()
+    np.testing.assert_array_equal(x.data, [1.0, 2.0, 0.0])
+    assert v.grad is None or not v.grad.any()
