@@ -4,6 +4,7 @@ leaf; as soon as a graph depends on the target, the write is tracked."""
 
 from __future__ import annotations
 
+import gc
 import operator
 
 import numpy as np
@@ -16,6 +17,7 @@ IOPS = [operator.iadd, operator.isub, operator.imul, operator.itruediv, operator
 
 
 def _history_entries() -> int:
+    gc.collect()  # (tensors of earlier tests that die meanwhile give back their entries)
     return _graph.HISTORY[0]
 
 
@@ -32,7 +34,7 @@ def test_augmented_assignment_on_an_unused_leaf_keeps_it_a_leaf(iop):
     np.testing.assert_allclose(x.data, ref)
     assert x.data is buf  # same buffer: NumPy views of x.data see the writes
     assert x.creator is None and x.grad is None and not x.constant
-    assert _history_entries() == before
+    assert _history_entries() <= before
     (x * x).sum().backward()
     np.testing.assert_allclose(x.grad, 2 * ref)
 
@@ -49,7 +51,7 @@ def test_setitem_and_ufunc_out_on_an_unused_leaf():
         np.add(x, 2.0, out=x, where=ref > 50)
         np.add(ref, 2.0, out=ref, where=ref > 50)
     np.testing.assert_allclose(x.data, ref)
-    assert x.creator is None and _history_entries() == before
+    assert x.creator is None and _history_entries() <= before
 
 
 def test_a_leaf_used_by_a_graph_is_tracked():
@@ -146,7 +148,7 @@ def test_optimizer_step_after_backward_is_untracked():
         ref -= 0.05 * expected
         assert w.grad is None  # an in-place op nulls the target's grad
     np.testing.assert_allclose(w.data, ref)
-    assert w.creator is None and _history_entries() == before
+    assert w.creator is None and _history_entries() <= before
 
 
 def test_view_made_after_backward_keeps_the_write_tracked():
