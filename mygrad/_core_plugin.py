@@ -27,6 +27,7 @@ BOOL_UFUNCS = (
 )
 CONSTANT_UFUNCS = (
     np.floor_divide, np.remainder, np.fmod, np.divmod, np.rint, np.sign, np.floor, np.ceil, np.trunc,
+    np.bitwise_and, np.bitwise_or, np.bitwise_xor, np.invert, np.left_shift, np.right_shift,
 )
 
 

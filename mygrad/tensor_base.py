@@ -71,6 +71,19 @@ class _Unconsumed:
 UNCONSUMED = _Unconsumed()
 
 
+def _binary_array_op(ufunc: np.ufunc) -> tuple:
+    """``(op, reflected op)`` Tensor methods that call ``ufunc`` (dispatched
+    through ``__array_ufunc__``, which allows it on constant tensors only)."""
+
+    def op(self: "Tensor", other: Any) -> Any:
+        return ufunc(self, other)
+
+    def rop(self: "Tensor", other: Any) -> Any:
+        return ufunc(other, self)
+
+    return op, rop
+
+
 class _Ext:
     """Rarely-needed per-tensor state, allocated only for views, tensors with
     views, tensors mutated in place, and internal (hidden) graph vertices.
@@ -416,6 +429,16 @@ class Tensor:
 
     def __rdivmod__(self, other: Any) -> Any:
         return np.divmod(other, self)
+
+    # bitwise operators: integer/boolean (constant) tensors only, NumPy results
+    __and__, __rand__ = _binary_array_op(np.bitwise_and)
+    __or__, __ror__ = _binary_array_op(np.bitwise_or)
+    __xor__, __rxor__ = _binary_array_op(np.bitwise_xor)
+    __lshift__, __rlshift__ = _binary_array_op(np.left_shift)
+    __rshift__, __rrshift__ = _binary_array_op(np.right_shift)
+
+    def __invert__(self) -> Any:
+        return np.invert(self)
 
     # ------------------------------------------------------------- copying
     def copy(self, *, constant: bool | None = None) -> "Tensor":

@@ -169,6 +169,24 @@ def test_floordiv_mod_refuse_non_constant_tensors(op):
         op(mg.tensor([1.0, 2.0]))
 
 
+@given(hnp.arrays(st.sampled_from([np.int8, np.int64, np.uint16, np.bool_]), hnp.array_shapes(max_dims=2)))
+def test_bitwise_operators_on_integer_tensors_match_numpy(a):
+    t = mg.tensor(a)
+    assert t.constant
+    cases = [(t & t, a & a), (t | t, a | a), (t ^ t, a ^ a), (~t, ~a)]
+    if a.dtype != np.bool_:
+        cases += [(t << 1, a << 1), (t >> 1, a >> 1), (3 & t, 3 & a), (1 << mg.tensor(a % 4), 1 << (a % 4))]
+    for got, expected in cases:
+        assert type(got) is np.ndarray
+        assert got.dtype == expected.dtype
+        np.testing.assert_array_equal(got, expected)
+
+
+def test_bitwise_operators_refuse_non_constant_tensors():
+    with pytest.raises(ValueError):
+        mg.tensor([1.0, 2.0]) & 1
+
+
 # ---------------------------------------------------------------- copying
 def _tensor_with_grad():
     x = mg.tensor([1.0, 2.0, 3.0])

@@ -44,12 +44,13 @@ def conj_decl():
 
 
 def and_decl():
-    """``a & b`` on tensors computes ``2 * a + b`` (ops from the math pack)."""
+    """``a @ b`` on tensors computes ``2 * a + b`` (ops from the math pack; the
+    operator is free while the linalg pack does not provide matmul)."""
 
     def twice_plus(a, b):
         return 2 * a + b
 
-    return composite_op(twice_plus, name="twice_plus_rt", operators=("__and__", "__rand__"))
+    return composite_op(twice_plus, name="twice_plus_rt", operators=("__matmul__", "__rmatmul__"))
 
 
 def cube_decl(**meta):
@@ -99,9 +100,9 @@ def test_register_publishes_names_numpy_overrides_and_tensor_attributes(kind):
         assert REGISTRY.ufuncs[np.conjugate] is decls[0]
         # the Tensor method and the operators (incl. the reflected one)
         assert isinstance(x.conj_rt(), mg.Tensor)
-        np.testing.assert_allclose((x & 1.0).data, 2 * x.data + 1)
-        np.testing.assert_allclose((1.0 & x).data, 2 + x.data)
-        z = x & x
+        np.testing.assert_allclose((x @ 1.0).data, 2 * x.data + 1)
+        np.testing.assert_allclose((1.0 @ x).data, 2 + x.data)
+        z = x @ x
         z.backward(np.ones(2))
         np.testing.assert_allclose(x.grad, [3.0, 3.0])
     finally:
@@ -116,9 +117,9 @@ def test_register_publishes_names_numpy_overrides_and_tensor_attributes(kind):
     with pytest.raises(TypeError):
         np.conjugate(t)
     with pytest.raises(TypeError):
-        t & 1.0
+        t @ 1.0
     with pytest.raises(TypeError):
-        1.0 & t
+        1.0 @ t
     with pytest.raises(AttributeError):
         t.conj_rt()
     assert np.conjugate not in REGISTRY.ufuncs
@@ -466,7 +467,7 @@ def test_registration_is_all_or_nothing_when_binding_fails(monkeypatch):
     real = registry_module._tensor_binding
 
     def failing(decl, attr):
-        if attr == "__rand__":
+        if attr == "__rmatmul__":
             raise RuntimeError("binding failed")
         return real(decl, attr)
 
@@ -477,7 +478,7 @@ def test_registration_is_all_or_nothing_when_binding_fails(monkeypatch):
     assert_state_unchanged(before, registry_state())
     monkeypatch.undo()
     with registered(make_plugin(conj_decl(), and_decl()), "rt-bind"):  # nothing left behind
-        assert isinstance(mg.tensor([1.0]) & 1.0, mg.Tensor)
+        assert isinstance(mg.tensor([1.0]) @ 1.0, mg.Tensor)
 
 
 def _reinstate(info):
