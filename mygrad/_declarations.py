@@ -231,17 +231,23 @@ class Ufunc(OpDecl):
         mode = get_mode()
         tracking = mode.track
         coerced = [coerce(a, tracking) for a in args]
-        np_kwargs = dict(kwargs)
-        if where is not True:
-            np_kwargs["where"] = where
-        if dtype is not None:
-            np_kwargs["dtype"] = dtype
+        np_kwargs = self.numpy_kwargs(where, dtype, kwargs)
         if out is not None:
             np_kwargs["out"] = out
         result = wrap_result(self.ufunc(*(c[1] for c in coerced), **np_kwargs))
         states = [c[2] for c in coerced]
         return finish(self, result, tuple(c[0] for c in coerced), states, constant, tracking, mode.guard,
                       None if where is True else np.asarray(where, dtype=bool), owned=out is None)
+
+    @staticmethod
+    def numpy_kwargs(where: Any, dtype: Any, kwargs: dict) -> dict:
+        """The keyword arguments for the NumPy ufunc (a new dict)."""
+        np_kwargs = dict(kwargs)
+        if where is not True:
+            np_kwargs["where"] = where
+        if dtype is not None:
+            np_kwargs["dtype"] = dtype
+        return np_kwargs
 
     def backprop(self, t: Tensor, g: np.ndarray) -> None:
         _run_rules(self, t, g, _NO_KWARGS, t._saved)

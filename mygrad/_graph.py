@@ -263,9 +263,6 @@ def release(t, alive: bool = False) -> None:
                 p._needs = 0
                 p._lk = 0  # it dies with its array: nothing to make writeable again
                 _FAST[0] -= 1
-            elif n == 0 and p._lk == 1 and p._x is None:
-                p._needs = 0
-                unlock_tensor(p)  # (drop_need, without what a non-view needs not do)
             else:
                 drop_need(p, unit)
         if nidx[2]:

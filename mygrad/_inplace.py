@@ -385,12 +385,7 @@ def inplace_ufunc(decl: Any, args: tuple, out: Tensor, where: Any, dtype: Any, c
     if get_mode().track:
         B = _untracked_root(out, args)
         if B is not None:
-            np_kwargs = dict(kwargs)
-            if where is not True:
-                np_kwargs["where"] = where
-            if dtype is not None:
-                np_kwargs["dtype"] = dtype
-            decl.ufunc(*(data_of(a) for a in args), out=out._data, **np_kwargs)
+            decl.ufunc(*(data_of(a) for a in args), out=out._data, **decl.numpy_kwargs(where, dtype, kwargs))
             _after_untracked(B)
             return out
     mask = None if where is True else where

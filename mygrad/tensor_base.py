@@ -411,26 +411,11 @@ class Tensor:
         return self._data >= _unwrap(other)
 
     # integer-valued arithmetic has no useful derivative: like the reference,
-    # these return arrays and refuse non-constant tensors (see mygrad._dispatch)
-    def __floordiv__(self, other: Any) -> Any:
-        return np.floor_divide(self, other)
-
-    def __rfloordiv__(self, other: Any) -> Any:
-        return np.floor_divide(other, self)
-
-    def __mod__(self, other: Any) -> Any:
-        return np.remainder(self, other)
-
-    def __rmod__(self, other: Any) -> Any:
-        return np.remainder(other, self)
-
-    def __divmod__(self, other: Any) -> Any:
-        return np.divmod(self, other)
-
-    def __rdivmod__(self, other: Any) -> Any:
-        return np.divmod(other, self)
-
-    # bitwise operators: integer/boolean (constant) tensors only, NumPy results
+    # these return arrays and refuse non-constant tensors (see mygrad._dispatch);
+    # so do the bitwise operators (integer/boolean tensors)
+    __floordiv__, __rfloordiv__ = _binary_array_op(np.floor_divide)
+    __mod__, __rmod__ = _binary_array_op(np.remainder)
+    __divmod__, __rdivmod__ = _binary_array_op(np.divmod)
     __and__, __rand__ = _binary_array_op(np.bitwise_and)
     __or__, __ror__ = _binary_array_op(np.bitwise_or)
     __xor__, __rxor__ = _binary_array_op(np.bitwise_xor)
