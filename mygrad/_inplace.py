@@ -140,13 +140,17 @@ def mutate(target: Tensor, value_fn: Callable[[], Any], *, key: Any = NOKEY, mas
     if target._x is not None:
         touch(target)
     # no op has used B's current vertex yet, except (maybe) the op computing the
-    # value: then only B's next vertex can reach the current one (see _forget)
+    # value: then only B's next vertex can reach the current one (see _forget).
+    # A stale view refreshed meanwhile (while computing the value) may read it too.
     only_successor = root_of(target)._grad is UNCONSUMED
+    refreshes = REFRESHES[0]
     value = value_fn()
     if not isinstance(value, Tensor):
         value = leaf(np.asarray(coerce(value, True)[1]), True, owned=False)
     elif value._x is not None:
         touch(value)
+    if REFRESHES[0] != refreshes:
+        only_successor = False
     B = root_of(target)
     if value is B and B._grad is UNCONSUMED:  # `x[...] = x`: the write reads x's current vertex
         B._grad = None
@@ -173,7 +177,9 @@ def mutate(target: Tensor, value_fn: Callable[[], Any], *, key: Any = NOKEY, mas
         # the value as it was before the write (`x[...] = x` reads the old `x`)
         n = _resolve_one(value, seq - 1)
         guard = mode.guard
-        if whole and n is value and value._op is not None and value._data.shape == B._data.shape:
+        # (only a value computed here, never the user's value of `x[...] = v`)
+        if (key is NOKEY and whole and n is value and value._op is not None
+                and value._data.shape == B._data.shape):
             _take_over(B, value, guard)
             resolve(B)  # `x += x`: its inputs are the old x, not x itself (no self-reference)
             if not any(p is P_B for p in B._inputs):
@@ -294,6 +300,11 @@ def _take_over(B: Tensor, value: Tensor, guard: bool) -> None:
         add_need(B, nidx[3])
 
 
+#: number of view refreshes so far (a refresh makes a new vertex that reads the
+#: view's parent: see ``only_successor`` in :func:`mutate`)
+REFRESHES = [0]
+
+
 def refresh(V: Tensor) -> None:
     """Give the stale view ``V`` (its base was mutated since its vertex was
     made) a new vertex: its view steps replayed on its parent's current
@@ -309,6 +320,7 @@ def refresh(V: Tensor) -> None:
     x.bver = x.base._x.version
     if V._constant:
         return
+    REFRESHES[0] += 1
     # a live graph that reads V's values read them as they are now (a write that
     # changed them would have saved them already): keep them, later writes through
     # B must not reach them

@@ -799,3 +799,32 @@ def test_stale_view_read_by_a_graph_keeps_its_values_when_written_through():
     (r1 * np.array([[-0.5, 0.6, 0.7]])).sum().backward()
     # d/dw0 of sum(c * w[:3] * w0) = c @ w[:3] + c0 * w0
     np.testing.assert_allclose(w.grad, [0.7, 0.0, 0.0, 0.0])
+
+
+def test_whole_assignment_keeps_the_values_own_graph():
+    # `x[...] = v` must not take v's vertex away from v
+    y = mg.tensor([1.0, 2.0])
+    v = y * 2
+    x = mg.tensor([0.0, 0.0]) * 1
+    x[...] = v
+    v.backward()
+    np.testing.assert_array_equal(y.grad, [2.0, 2.0])
+
+
+def test_stale_view_refreshed_while_computing_the_value_keeps_its_path():
+    # v0 is refreshed inside `x *= v0` (x was mutated since v0 was made): its new
+    # vertex reads x's pre-`*=` vertex, which must stay reachable for backprop
+    w0 = np.array([[0.5, 0.2, 0.3], [0.4, 0.6, 1.0]])
+    c = np.arange(1.0, 7.0).reshape(2, 3)
+
+    def run(w):
+        x = w * 1
+        v0 = x[None, 0, 0]
+        x[...] = x[::-1]
+        x *= v0
+        return x
+
+    w = mg.tensor(w0)
+    (run(w) * c).sum().backward()
+    numeric = numerical_gradient(lambda a: (run(a) * c).sum(), w0)[0]
+    np.testing.assert_allclose(w.grad, numeric, rtol=1e-6, atol=1e-8)
