@@ -26,6 +26,7 @@ will read.
 
 from __future__ import annotations
 
+import importlib
 import inspect
 from typing import Any, Callable, Iterable, Sequence
 
@@ -33,12 +34,13 @@ import numpy as np
 
 from mygrad._engine import coerce, get_mode, leaf, note_view_need, null_input_grad, record, wrap_result
 from mygrad._fastpath import make_fast_ufunc
-from mygrad._graph import accumulate
-from mygrad._memory_guard import GUARDED, UNGUARDED, note_inherited_lock
+from mygrad._graph import accumulate, bad_shape
+from mygrad._memory_guard import EXPOSED, GUARDED, LOCKING, UNGUARDED, family_root, note_inherited_lock, sync
 from mygrad._rules import DEFAULT_DOMAIN, NONDIFF, Domain, plan, plan_table, rule_params, rule_reads
+from mygrad._state import UNCONSUMED
 from mygrad._views import is_view_of, link_view
 from mygrad.errors import DeclarationError
-from mygrad.tensor_base import UNCONSUMED, Tensor, _check_constant, resolve_constant
+from mygrad.tensor_base import Tensor, _check_constant, check_dtype, resolve_constant
 
 __all__ = ["OpDecl", "Ufunc", "Function", "finish", "Domain", "NONDIFF"]
 
@@ -132,6 +134,18 @@ class OpDecl:
 
     def __repr__(self) -> str:
         return f"<mygrad {self.kind} {self.name!r}>"
+
+    def __reduce__(self) -> tuple:
+        # pickled by name, like a function (multiprocessing, joblib): unpickling
+        # finds the op where its plugin published it
+        if not self.namespaces:
+            raise TypeError(f"cannot pickle {self!r}: it is not published under a name")
+        return (_published, (self.namespaces[0], self.name))
+
+
+def _published(namespace: str, name: str) -> Any:
+    """The object published as ``namespace.name`` (for unpickling ops)."""
+    return getattr(importlib.import_module(namespace), name)
 
 
 # ------------------------------------------------------------------ ufuncs
@@ -294,7 +308,11 @@ def _run_rules(decl: Any, t: Tensor, g: np.ndarray, kwargs: dict, mask: Any) -> 
         else:
             with np.errstate(all="ignore"):  # masked-out positions are discarded
                 gi = np.where(mask, grads[i](g, out, *vals, **kwargs), 0)
-        accumulate(ins[i], gi, g, decl, i)
+        p = ins[i]
+        # a rule returns the input's shape or the output's (broadcast) shape, nothing else
+        if type(gi) is _ndarray and gi.shape != p._data.shape and gi.shape != g.shape:
+            raise bad_shape(decl, i, gi.shape, p._data.shape, g.shape)
+        accumulate(p, gi, g, decl, i)
 
 
 def finish(decl: OpDecl, result: np.ndarray, inputs: tuple, states: Sequence[int], constant: Any,
@@ -304,8 +322,6 @@ def finish(decl: OpDecl, result: np.ndarray, inputs: tuple, states: Sequence[int
     if not tracking:
         return leaf(result, resolve_constant(constant, result, False), owned)
     if result.dtype.kind not in "fiub":
-        from mygrad.tensor_base import check_dtype
-
         check_dtype(result)
     if constant is None:
         constant = 2 not in states or result.dtype.kind != "f"
@@ -402,7 +418,7 @@ class Function(OpDecl):
         states = [c[2] for c in coerced]
         if self.can_return_view and tracking:
             return self._view_result(args, result, inputs, states, constant, mode.guard, kwargs)
-        owned = result.base is None and not any(result is v for v in values)
+        result, owned = _unaliased(result, args[:nin], tracking)
         return finish(self, result, inputs, states, constant, tracking, mode.guard, kwargs, owned)
 
     def _view_result(self, args: tuple, result: np.ndarray, inputs: tuple, states: list, constant: Any,
@@ -415,22 +431,44 @@ class Function(OpDecl):
                 parent = a
                 break
         if parent is None:
-            owned = result.base is None and not any(result is getattr(i, "_data", i) for i in inputs)
+            result, owned = _unaliased(result, args[: self.nin], True)
             return finish(self, result, inputs, states, constant, True, guard, kwargs, owned)
         if result is parent._data:  # NumPy returned its input unchanged
             result = result.view()
         if parent._grad is UNCONSUMED:  # the view's vertex will read the parent's
             parent._grad = None
-        t = finish(self, result, inputs, states, constant, True, guard, kwargs, False, null=False)
+        t = finish(self, result, inputs, states, constant, True, guard, kwargs, null=False)
         link_view(t, parent, [(self, kwargs)])
         if not result.flags.writeable and not parent._data.flags.writeable and not self.read_only_view:
             note_inherited_lock(result, parent._data)
         if t._needs:
             note_view_need(t, 1)
+            if t._needs & LOCKING:
+                sync(family_root(t))
         return t
 
     def backprop(self, t: Tensor, g: np.ndarray) -> None:
         _run_rules(self, t, g, t._saved, None)
+
+
+def _unaliased(result: np.ndarray, args: Sequence, tracking: bool) -> tuple[np.ndarray, bool]:
+    """``(result, owned)`` for an op's result that is not a view tensor.
+
+    A result that shares memory with an input *tensor* is copied while
+    tracking (two tensors never share memory without a view link: writes
+    into one would go unrecorded for the other); inside ``no_autodiff`` it
+    keeps sharing, like NumPy. A result that shares memory with anything else
+    (an input ndarray) is not ``owned``: the memory guard covers it.
+    """
+    if result.base is None and not any(result is getattr(a, "_data", a) for a in args):
+        return result, True
+    for a in args:
+        arr = a._data if isinstance(a, Tensor) else a
+        if isinstance(arr, _ndarray) and (result is arr or np.may_share_memory(result, arr)):
+            if tracking and isinstance(a, Tensor):
+                return result.copy(), True
+            return result, False
+    return result, True
 
 
 def _with_out(decl: OpDecl, inputs: tuple, kwargs: dict, constant: Any, out: Any) -> Any:
@@ -449,7 +487,10 @@ def _with_out(decl: OpDecl, inputs: tuple, kwargs: dict, constant: Any, out: Any
         raise TypeError(f"{decl.name}: `out` must be a tensor or an ndarray, got {type(out).__name__}")
     result = decl(*inputs, constant=constant, **kwargs)
     out[...] = result._data
-    result.data = out  # moves any memory-guard lock over to `out`
+    # the result holds the caller's array now (same values): the guard covers it
+    result._data = out
+    result._lk = EXPOSED
+    sync(result)
     return result
 
 

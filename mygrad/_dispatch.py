@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from mygrad._inplace import assign
 from mygrad._modes import no_autodiff
 from mygrad._plugins.providers import missing_provider_error, provider_missing
 from mygrad._plugins.registry import REGISTRY, _numpy_name
@@ -64,14 +65,44 @@ def array_ufunc(self: Tensor, ufunc: np.ufunc, method: str, *inputs: Any, **kwar
                 return out
         return decl(*inputs, out=out, **kwargs)
     if ufunc in reg.bool_ufuncs:
-        return getattr(ufunc, method)(*unwrap(inputs), **unwrap(kwargs))
+        return _table_ufunc(ufunc, method, inputs, kwargs, constant_only=False)
     if ufunc in reg.const_ufuncs:
-        if _non_constant(inputs) or _non_constant(kwargs.get("out") or ()):
-            raise ValueError(f"{ufunc!r} cannot involve non-constant mygrad tensors.")
-        return getattr(ufunc, method)(*unwrap(inputs), **unwrap(kwargs))
+        return _table_ufunc(ufunc, method, inputs, kwargs, constant_only=True)
     if provider_missing(ufunc.__name__, "ufunc"):
         raise missing_provider_error(ufunc.__name__, "ufunc")
     return NotImplemented
+
+
+def _table_ufunc(ufunc: np.ufunc, method: str, inputs: tuple, kwargs: dict, constant_only: bool) -> Any:
+    """A non-differentiable ufunc on tensors: computed on their arrays,
+    returning arrays. A tensor ``out=`` must be a constant (the result has no
+    derivative) and is written like ``out[...] = result`` (recorded, so a
+    graph that reads it keeps its old values)."""
+    out = kwargs.get("out")
+    outs = () if out is None else out if type(out) is tuple else (out,)
+    if constant_only and (_non_constant(inputs) or _non_constant(outs)):
+        raise ValueError(f"{ufunc!r} cannot involve non-constant mygrad tensors.")
+    if not any(isinstance(o, Tensor) for o in outs):
+        return getattr(ufunc, method)(*unwrap(inputs), **unwrap(kwargs))
+    for o in outs:
+        if isinstance(o, Tensor) and not o._constant:
+            raise ValueError(
+                f"{ufunc!r} cannot write into a non-constant tensor (`out=`): its result has no "
+                "derivative; write into a constant tensor or an array"
+            )
+    kwargs = dict(kwargs)
+    del kwargs["out"]
+    casting = kwargs.get("casting", "same_kind")
+    mask = kwargs.pop("where", True) if method == "__call__" else True
+    result = getattr(ufunc, method)(*unwrap(inputs), **unwrap(kwargs))
+    results = result if type(result) is tuple else (result,)
+    mask = None if mask is True else np.asarray(unwrap(mask), dtype=bool)
+    for o, r in zip(outs, results):
+        if isinstance(o, Tensor):
+            assign(o, r, mask=mask, casting=casting)
+        elif o is not None:
+            np.copyto(o, r, casting=casting, where=True if mask is None else mask)
+    return out if type(out) is tuple and len(out) > 1 else outs[0]
 
 
 def array_function(self: Tensor, func: Any, types: tuple, args: tuple, kwargs: dict) -> Any:

@@ -17,11 +17,12 @@ import numpy as np
 
 from mygrad import _graph
 from mygrad._graph import next_seq
-from mygrad._memory_guard import GUARDED, UNGUARDED, lock_tensor
+from mygrad._memory_guard import EXPOSED, GUARDED, HIDDEN, UNGUARDED, family_root, sync
 from mygrad._modes import MODE
+from mygrad._state import UNCONSUMED
 from mygrad.errors import InvalidGradient
 from mygrad.operation_base import Operation
-from mygrad.tensor_base import UNCONSUMED, Tensor, _check_constant, check_dtype, resolve_constant
+from mygrad.tensor_base import Tensor, _check_constant, check_dtype, resolve_constant
 
 __all__ = ["execute_op", "leaf", "record", "coerce", "input_state", "null_input_grad", "wrap_result", "touch"]
 
@@ -33,7 +34,9 @@ _RAW_SCALARS = (float, int, bool)
 
 
 def leaf(arr: np.ndarray, constant: bool, owned: bool = True) -> Tensor:
-    """A tensor without a creator holding ``arr`` (no validation)."""
+    """A tensor without a creator holding ``arr`` (no validation). ``owned``:
+    only mygrad holds ``arr`` (else it was handed in or out, and the memory
+    guard covers it)."""
     t = _new(Tensor)
     t._data = arr
     t._constant = constant
@@ -43,7 +46,7 @@ def leaf(arr: np.ndarray, constant: bool, owned: bool = True) -> Tensor:
     t._grad = UNCONSUMED  # no op has used it yet (reads as ``grad is None``)
     t._seq = 0
     t._needs = 0
-    t._lk = 0 if owned else -1
+    t._lk = HIDDEN if owned else EXPOSED
     t._nidx = None
     t._x = None
     return t
@@ -81,10 +84,16 @@ def add_need(p: Tensor, unit: int) -> None:
     UNGUARDED, see mygrad._memory_guard)."""
     n = p._needs
     p._needs = n + unit
-    if n == 0 and p._x is not None:
+    if p._x is None:
+        if unit == GUARDED and p._lk == EXPOSED:
+            sync(p)
+        return
+    if n == 0:
         note_view_need(p, 1)
-    if unit == GUARDED and p._lk in (0, -1):
-        lock_tensor(p)
+    if unit == GUARDED:
+        B = family_root(p)
+        if B._lk == EXPOSED:
+            sync(B)
 
 
 def plan_unit(guard: bool) -> int:
@@ -213,7 +222,7 @@ def execute_op(
     mode = get_mode()
     tracking = mode.track
     tensors = tuple(
-        x if isinstance(x, Tensor) else leaf(coerce_array(x, tracking), True, owned=False)
+        x if isinstance(x, Tensor) else leaf(coerce_array(x, tracking), True, owned=not isinstance(x, _ndarray))
         for x in input_vars
     )
     if tracking:
@@ -243,6 +252,9 @@ def execute_op(
     idx = tuple(i for i, v in enumerate(variables) if not v._constant)
     # a class's gradient code may read anything: every variable and the output
     needs = tuple(range(len(variables)))
+    if any(result is v._data or np.may_share_memory(result, v._data) for v in variables):
+        result = result.copy()  # never two tensors over one memory without a view link
+    # the op may keep its output array: it counts as handed out
     t = record(result, op, variables, (idx, needs, True, plan_unit(mode.guard)), None, mode.guard, owned=False)
     for i in idx:
         null_input_grad(variables[i])

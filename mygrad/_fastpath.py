@@ -2,9 +2,8 @@
 keyword arguments (``x * y``, ``mg.exp(x)``, ...).
 
 This is most of mygrad's per-op overhead, so :func:`make_fast_ufunc` writes out
-what :func:`mygrad._engine.record`, :func:`mygrad._engine.add_need` and the
-memory guard's fast lock do, inline; everything else goes through
-``Ufunc._general``.
+what :func:`mygrad._engine.record` and :func:`mygrad._engine.add_need` do,
+inline; everything else goes through ``Ufunc._general``.
 """
 
 from __future__ import annotations
@@ -13,10 +12,11 @@ from typing import Any, Callable
 
 import numpy as np
 
-from mygrad._engine import get_mode, leaf, note_view_need, null_input_grad, touch
+from mygrad._engine import add_need, get_mode, leaf, null_input_grad, touch
 from mygrad._graph import next_seq
-from mygrad._memory_guard import _FAST, _REG, GUARDED, UNGUARDED, lock_tensor
-from mygrad.tensor_base import UNCONSUMED, Tensor
+from mygrad._memory_guard import GUARDED, UNGUARDED
+from mygrad._state import UNCONSUMED
+from mygrad.tensor_base import Tensor
 
 __all__ = ["make_fast_ufunc"]
 
@@ -27,8 +27,8 @@ _ndarray = np.ndarray
 def make_fast_ufunc(decl: Any) -> Callable:
     """The hot path for ``f(x)`` / ``f(x, y)`` and for Tensor operators (no
     keyword arguments, default ``constant``): :func:`mygrad._engine.record`
-    and the memory guard's fast lock, inlined (this is most of mygrad's
-    per-op overhead, so it is written for speed)."""
+    inlined (this is most of mygrad's per-op overhead, so it is written for
+    speed)."""
     f = decl.ufunc
     table = decl.table
     T = _T
@@ -37,23 +37,6 @@ def make_fast_ufunc(decl: Any) -> Callable:
     asarray = np.asarray
     new = object.__new__
     seq = next_seq
-    REG = _REG
-    FAST = _FAST
-
-    def need(p: Tensor, guard: bool) -> None:
-        """A live node now reads ``p``'s values (mygrad._engine.add_need)."""
-        n = p._needs
-        p._needs = n + (GUARDED if guard else UNGUARDED)
-        if n == 0 and p._x is not None:
-            note_view_need(p, 1)
-        if guard:
-            lk = p._lk
-            if lk == 0 and not (REG and id(p._data) in REG) and p._data.flags.writeable:
-                p._data.setflags(write=False)
-                p._lk = 1
-                FAST[0] += 1
-            elif lk == 0 or lk == -1:
-                lock_tensor(p)
 
     if decl.nin == 1:
         plan1 = table[2]
@@ -88,24 +71,21 @@ def make_fast_ufunc(decl: Any) -> Callable:
             t._grad = UNCONSUMED
             t._seq = seq()
             t._needs = 0
-            t._lk = 0
+            t._lk = 0  # HIDDEN: a fresh array nobody else holds (nothing to lock)
             t._x = None
             if guard:
                 t._nidx = plan1
-                if need_out1:  # the rule reads the output: lock the fresh array
+                if need_out1:  # the rule reads the output
                     t._needs = GUARDED
-                    out.setflags(write=False)
-                    t._lk = 1
-                    FAST[0] += 1
             else:
                 t._nidx = plan1_off
                 if need_out1:
                     t._needs = UNGUARDED
             if need_x1:
-                if guard and x._lk > 0:  # already locked: one more reader
-                    x._needs += 1
+                if xx is None and not x._lk:  # (add_need, for a hidden root)
+                    x._needs += GUARDED if guard else UNGUARDED
                 else:
-                    need(x, guard)
+                    add_need(x, GUARDED if guard else UNGUARDED)
             x._grad = None
             if xx is not None:
                 null_input_grad(x)
@@ -163,27 +143,22 @@ def make_fast_ufunc(decl: Any) -> Callable:
             t._grad = UNCONSUMED
             t._seq = seq()
             t._needs = 0
-            t._lk = 0
+            t._lk = 0  # HIDDEN: a fresh array nobody else holds (nothing to lock)
             t._nidx = plan
             t._x = None
+            unit = GUARDED if guard else UNGUARDED
             if need_out:
-                if guard:
-                    t._needs = GUARDED
-                    out.setflags(write=False)
-                    t._lk = 1
-                    FAST[0] += 1
-                else:
-                    t._needs = UNGUARDED
+                t._needs = unit
             if need_x:
-                if guard and x._lk > 0:  # already locked: one more reader
-                    x._needs += 1
+                if xx is None and not x._lk:  # (add_need, for a hidden root)
+                    x._needs += unit
                 else:
-                    need(x, guard)
+                    add_need(x, unit)
             if need_y:
-                if guard and y._lk > 0:  # already locked: one more reader
-                    y._needs += 1
+                if yx is None and not y._lk:
+                    y._needs += unit
                 else:
-                    need(y, guard)
+                    add_need(y, unit)
             if sx == 2:
                 x._grad = None
                 if xx is not None:

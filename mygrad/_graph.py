@@ -20,20 +20,18 @@ from __future__ import annotations
 
 import itertools
 import operator
-import sys
 from bisect import bisect_right
 from numbers import Real
 
 import numpy as np
 
-from mygrad._memory_guard import _FAST, _REG, LOCKING, unlock_tensor
+from mygrad._memory_guard import GUARDED, LOCKED, sync
 from mygrad._modes import MODE
 from mygrad.errors import InvalidBackprop, InvalidGradient
 
 __all__ = ["backward", "clear_graph", "accumulate", "reduce_broadcast", "next_seq", "release", "Scatter"]
 
 _ndarray = np.ndarray
-_getrefcount = sys.getrefcount
 _asarray = np.asarray
 
 _SEQ = operator.attrgetter("_seq")
@@ -77,10 +75,27 @@ def reduce_broadcast(grad: np.ndarray, shape: tuple) -> np.ndarray:
 
 
 def _bad_gradient(op, index, gi) -> InvalidGradient:
-    name = getattr(op, "name", None) or type(op).__name__
     return InvalidGradient(
-        f"the gradient rule of {name!r} for input {index} returned {type(gi).__name__!r}; "
+        f"the gradient rule of {op_label(op)} for input {index} returned {type(gi).__name__!r}; "
         "it must return an ndarray, a NumPy number or a real Python number"
+    )
+
+
+def op_label(op) -> str:
+    """``'name'`` (or ``'name' of plugin 'p'``) of an op, for error messages."""
+    name = getattr(op, "name", None) or type(op).__name__
+    plugin = getattr(op, "plugin", None)
+    return f"{name!r} (plugin {plugin!r})" if plugin else repr(name)
+
+
+def bad_shape(op, index, got, shape, out_shape) -> InvalidGradient:
+    """The error for a gradient of the wrong shape."""
+    allowed = f"the input's shape {shape}"
+    if out_shape is not None:
+        allowed += f" or the op's output shape {out_shape} (from which mygrad sums away broadcast axes)"
+    return InvalidGradient(
+        f"the gradient rule of {op_label(op)} for input {index} returned an array of shape {got}; "
+        f"a gradient must have {allowed}"
     )
 
 
@@ -153,7 +168,10 @@ def accumulate(x, gi, upstream, op=None, index=0) -> None:
             raise _bad_gradient(op, index, gi)
     data = x._data
     if gi.shape != data.shape:
-        gi = reduce_broadcast(gi, data.shape)
+        try:
+            gi = reduce_broadcast(gi, data.shape)
+        except InvalidGradient:
+            raise bad_shape(op, index, gi.shape, data.shape, None if upstream is None else upstream.shape) from None
     cur = x._grad
     if cur is None or type(cur) is _Pending:
         if gi.dtype is not data.dtype and gi.dtype != data.dtype:
@@ -223,26 +241,31 @@ REFRESH_ROOT: list = [None]
 HISTORY: list = [0]
 
 
-def drop_need(p, unit: int, dying: bool = False) -> None:
+def drop_need(p, unit: int) -> None:
     """One live node stopped reading ``p``'s values (see mygrad._memory_guard)."""
     n = p._needs - unit
     p._needs = n
-    if not n & LOCKING and p._lk not in (0, -1):
-        unlock_tensor(p, dying)
-    if n == 0:
-        x = p._x
-        if x is not None and x.base is not None:
-            needy = x.base._x.needy
-            if needy:
-                needy.pop(id(p), None)
+    x = p._x
+    if x is None:
+        if p._lk == LOCKED and unit == GUARDED:
+            sync(p)
+        return
+    B = x.base
+    if B is None:
+        B = p
+    elif n == 0:
+        needy = B._x.needy
+        if needy:
+            needy.pop(id(p), None)
+    if B._lk == LOCKED and unit == GUARDED:
+        sync(B)
 
 
 def release(t, alive: bool = False) -> None:
     """Drop the memory-guard needs that ``t``'s op holds on its inputs and on
-    ``t`` itself. This is also ``Tensor.__del__`` (``alive=False``): then an
-    input that only ``t`` still references dies right after it, so its array
-    need not be made writeable again (the common case when a whole graph is
-    dropped), and ``t``'s in-place history stops counting."""
+    ``t`` itself. This is also ``Tensor.__del__`` (``alive=False``): then
+    ``t``'s in-place history stops counting, and the locks of its memory
+    family (if its arrays were handed out) are released."""
     nidx = t._nidx
     if nidx is not None and (nidx[1] or nidx[2]):
         t._nidx = None
@@ -253,30 +276,18 @@ def release(t, alive: bool = False) -> None:
             p = ins[i]
             if resolve is not None:
                 p = resolve(p, t._seq)
-            n = p._needs - unit
-            if n & LOCKING or (p._lk in (0, -1) and (n or p._x is None)):
-                p._needs = n  # still locked by other nodes, or nothing to unlock
-                continue
-            # refs to a dying input: the inputs tuple, `p`, the call's argument
-            if (not alive and n == 0 and p._lk == 1 and p._x is None and _getrefcount(p) <= 3
-                    and _getrefcount(p._data) <= 2 and not (_REG and id(p._data) in _REG)):
-                p._needs = 0
-                p._lk = 0  # it dies with its array: nothing to make writeable again
-                _FAST[0] -= 1
-            else:
-                drop_need(p, unit)
+            drop_need(p, unit)
         if nidx[2]:
-            if (not alive and t._needs == unit and t._lk == 1 and t._x is None
-                    and _getrefcount(t._data) <= 2 and not (_REG and id(t._data) in _REG)):
-                t._needs = 0
-                t._lk = 0
-                _FAST[0] -= 1
-            else:
-                drop_need(t, unit, not alive)
+            drop_need(t, unit)
     if not alive:
         x = t._x
-        if x is not None and x.hist:
-            HISTORY[0] -= len(x.hist)
+        if x is not None:
+            if x.hist:
+                HISTORY[0] -= len(x.hist)
+            if x.held is not None and x.base is None:
+                t._op = None  # no longer a live result: nothing protects the memory
+                t._needs = 0
+                sync(t)
 
 
 def _clear(order) -> None:
@@ -291,8 +302,11 @@ def _clear(order) -> None:
             t._saved = None
         t._seq = stamp
         x = t._x
-        if x is not None and x.base is not None:
-            x.bver = -1  # a view used again gets a new vertex: a view of its parent
+        if x is not None:
+            if x.base is not None:
+                x.bver = -1  # a view used again gets a new vertex: a view of its parent
+            elif t._lk == LOCKED:
+                sync(t)  # a leaf now: its memory is free unless a live node reads it
     if HISTORY[0]:
         for t in order:
             x = t._x

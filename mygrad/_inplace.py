@@ -37,13 +37,15 @@ import numpy as np
 from mygrad import _graph
 from mygrad._engine import REFRESH, add_need, coerce, get_mode, leaf, null_input_grad, plan_unit, record, touch
 from mygrad._graph import HISTORY, History, accumulate, drop_need, next_seq, release
-from mygrad._memory_guard import unlock_tensor
+from mygrad._memory_guard import _REG, EXPOSED, HIDDEN, add_array, depended_on, note_inherited_lock, sync
+from mygrad._modes import MODE
+from mygrad._state import UNCONSUMED
 from mygrad._writes import NOKEY, covers_all, data_of, is_basic, last_write_mask, write, write_untracked
-from mygrad._views import chain_to, ext, replay, root_of, steps_from_parent
+from mygrad._views import chain_to, ext, live_views, replay, root_of, steps_from_parent, unlink_view
 from mygrad import tensor_base as _tensor_mod
-from mygrad.tensor_base import UNCONSUMED, Tensor
+from mygrad.tensor_base import Tensor, check_dtype
 
-__all__ = ["mutate", "inplace_ufunc", "inplace_operator", "assign_result", "inplace_execute", "setitem", "resolve"]
+__all__ = ["mutate", "assign", "inplace_ufunc", "inplace_operator", "assign_result", "inplace_execute", "setitem", "resolve"]
 
 
 
@@ -124,9 +126,12 @@ SET_REGION = _SetRegion()
 
 # --------------------------------------------------------------- mutate
 def mutate(target: Tensor, value_fn: Callable[[], Any], *, key: Any = NOKEY, mask: Any = None,
-           casting: str = "same_kind", single: bool = False) -> Tensor:
+           casting: str = "same_kind", single: bool = False, fresh: bool = True) -> Tensor:
     """Write the value ``value_fn()`` into ``target`` (at ``key``, where
     ``mask``), recording the mutation for backprop. Returns ``target``.
+
+    ``fresh``: the value is computed by ``value_fn`` (not a tensor of the
+    user's), so a whole-tensor update may take over its graph vertex.
 
     ``single``: ``value_fn`` records at most one op (whose inputs can then be
     routed to the target's old vertex right away, instead of through the
@@ -135,7 +140,14 @@ def mutate(target: Tensor, value_fn: Callable[[], Any], *, key: Any = NOKEY, mas
     if mask is not None:
         mask = np.asarray(mask, dtype=bool)
     if not mode.track:
-        write_untracked(target._data, key, data_of(value_fn()), mask, casting)
+        if depended_on(root_of(target)):
+            raise ValueError(
+                "cannot write in place inside `no_autodiff`: a live computational graph depends on "
+                "this tensor's memory, and the write would not be recorded (backprop or clear that "
+                "graph first, or write outside `no_autodiff`)"
+            )
+        value = data_of(value_fn())
+        write(target._data, key, value, mask, casting, root_of(target))
         return target
     if target._x is not None:
         touch(target)
@@ -178,7 +190,7 @@ def mutate(target: Tensor, value_fn: Callable[[], Any], *, key: Any = NOKEY, mas
         n = _resolve_one(value, seq - 1)
         guard = mode.guard
         # (only a value computed here, never the user's value of `x[...] = v`)
-        if (key is NOKEY and whole and n is value and value._op is not None
+        if (fresh and key is NOKEY and whole and n is value and value._op is not None
                 and value._data.shape == B._data.shape):
             _take_over(B, value, guard)
             resolve(B)  # `x += x`: its inputs are the old x, not x itself (no self-reference)
@@ -211,6 +223,7 @@ def mutate(target: Tensor, value_fn: Callable[[], Any], *, key: Any = NOKEY, mas
     _null_grads((B, target))
     if not B._constant:
         B._grad = UNCONSUMED  # B's new vertex (or B, a leaf again) is unused so far
+    sync(B)  # B's vertex and the needs on its memory changed
     return target
 
 
@@ -218,22 +231,22 @@ def _hand_over(X: Tensor, saved: np.ndarray | None, seq: int) -> Tensor:
     """Move ``X``'s current vertex into a new hidden placeholder (recorded in
     ``X``'s history at ``seq`` if any op used it) and return the placeholder.
     ``saved``: the values the placeholder must keep (when a live graph reads
-    them)."""
+    them). The caller syncs the memory guard of ``X``'s family afterwards."""
     # a new array object even without a copy: setting X's shape later must not
-    # reshape the placeholder's array
-    P = leaf(X._data.view() if saved is None else saved, X._constant, owned=saved is not None)
+    # reshape the placeholder's array. Its array is private: nothing to lock.
+    P = leaf(X._data.view() if saved is None else saved, X._constant)
     P._op, P._inputs, P._saved, P._nidx, P._seq = X._op, X._inputs, X._saved, X._nidx, X._seq
     P._needs = X._needs
     P._grad = X._grad if X._grad is UNCONSUMED else None
-    ext(P).hidden = True
+    px = ext(P)
+    px.hidden = True
+    if saved is not None:
+        px.live = X._data  # an Operation may hold this array: see operation_base
     x = ext(X)
-    if X._needs:
-        if X._lk not in (0, -1):
-            unlock_tensor(X)
-        if x.base is not None:
-            needy = x.base._x.needy
-            if needy:
-                needy.pop(id(X), None)
+    if X._needs and x.base is not None:
+        needy = x.base._x.needy
+        if needy:
+            needy.pop(id(X), None)
     consumed = X._needs or (X._grad is not UNCONSUMED and not X._constant)
     X._op = X._inputs = X._saved = X._nidx = None
     X._needs = 0
@@ -335,9 +348,10 @@ def refresh(V: Tensor) -> None:
         if i == len(steps) - 1:
             _set_vertex(V, op, (src,), kwargs, nidx, next_seq(), guard)
         else:
-            hidden = record(op.forward(src._data, **kwargs), op, (src,), nidx, kwargs, guard, owned=False)
+            hidden = record(op.forward(src._data, **kwargs), op, (src,), nidx, kwargs, guard)
             ext(hidden).hidden = True
             src = hidden
+    sync(root_of(V))  # V's needs moved to its placeholder
 
 
 REFRESH[0] = refresh
@@ -365,8 +379,8 @@ def _untracked_root(target: Tensor, operands: tuple) -> Tensor | None:
     """
     x = target._x
     B = target if x is None or x.base is None else x.base
-    if B._needs or not target._data.flags.writeable:
-        return None
+    if B._needs or not target._data.flags.writeable or (B._lk and _REG):
+        return None  # (memory handed out while locks exist: the write checks who else reads it)
     bx = B._x
     if bx is not None and bx.needy:
         return None
@@ -452,24 +466,44 @@ def setitem(target: Tensor, key: Any, value: Any) -> None:
             write_untracked(target._data, key, data_of(value), None, "unsafe")
             _after_untracked(B)
             return
-    mutate(target, lambda: value, key=key, casting="unsafe")
+    mutate(target, lambda: value, key=key, casting="unsafe", fresh=False)
+
+
+def assign(target: Tensor, value: Any, *, mask: Any = None, casting: str = "same_kind") -> Tensor:
+    """Write ``value`` (a tensor, an array or a scalar) into all of ``target``
+    (where ``mask``), like ``np.copyto``: recorded like ``target[...] = value``."""
+    return mutate(target, lambda: value, mask=mask, casting=casting, fresh=False)
 
 
 # ------------------------------------------------------------ shape setter
+def _reshaped_view(a: np.ndarray, newshape: Any) -> np.ndarray:
+    """``a`` with shape ``newshape``, as a view (errors like NumPy's ``a.shape = ...``)."""
+    new = a.reshape(newshape)  # ValueError for a size mismatch, like NumPy
+    if new.size and not (new is a or new.base is not None and np.may_share_memory(new, a)):
+        raise AttributeError(
+            "Incompatible shape for in-place modification. Use `.reshape()` to make a copy with the desired shape."
+        )
+    if new is a:
+        new = a.view()
+    return new
+
+
 def set_shape(t: Tensor, newshape: Any) -> None:
     """``t.shape = newshape``: reshape ``t`` in place, like NumPy (raises like
     NumPy when that needs a copy). Existing views keep their shapes and stay
-    linked (they reshape their parent back when replayed)."""
+    linked (they reshape their parent back when replayed). ``t.data`` is a new
+    array object over the same memory afterwards."""
     from mygrad._core_ops.shaping import reshape
 
-    probe = t._data.view()
-    probe.shape = newshape  # NumPy validates (ValueError / AttributeError)
-    new_shape = probe.shape
-    if new_shape == t._data.shape:
+    old = t._data
+    new = _reshaped_view(old, newshape)
+    new_shape = new.shape
+    if new_shape == old.shape:
         return
+    root = root_of(t)
     mode = get_mode()
     if not mode.track:
-        t._data.shape = new_shape
+        _swap_array(t, root, old, new)
         return
     if t._x is not None:
         touch(t)
@@ -477,9 +511,8 @@ def set_shape(t: Tensor, newshape: Any) -> None:
     only_successor = t._grad is UNCONSUMED
     # the placeholder keeps the old shape (and, if a live graph reads them, the
     # values: later in-place ops on t will not see it)
-    P = _hand_over(t, t._data.copy() if t._needs else None, seq)
-    t._data.shape = new_shape
-    root = root_of(t)
+    P = _hand_over(t, old.copy() if t._needs else None, seq)
+    _swap_array(t, root, old, new)
     if root is not t:
         x = t._x
         x.vops = [*x.vops, (reshape, {"shape": new_shape})]
@@ -495,6 +528,84 @@ def set_shape(t: Tensor, newshape: Any) -> None:
         P._grad = UNCONSUMED
     else:
         t._grad = None if t._op is None else UNCONSUMED
+    sync(root)
+
+
+def _swap_array(t: Tensor, root: Tensor, old: np.ndarray, new: np.ndarray) -> None:
+    """``t`` now holds ``new`` (a view of ``old``'s memory in another shape)."""
+    if not new.flags.writeable and not old.flags.writeable:
+        note_inherited_lock(new, old)  # (read-only only while `old` is locked)
+    t._data = new
+    if root._lk:  # arrays of this memory were handed out: the old one stays covered
+        add_array(root, old)
+    if t is not root:
+        t._lk = HIDDEN  # the new array is not handed out yet
 
 
 _tensor_mod._SHAPE_SETTER[0] = set_shape
+
+
+# -------------------------------------------------------------- data setter
+def set_data(t: Tensor, value: Any) -> None:
+    """``t.data = value``: ``t`` gets new memory.
+
+    ``value`` is validated like the constructor's data (real or boolean
+    numbers while tracking; integer data makes ``t`` constant). ``t`` becomes
+    a leaf holding the new values: results computed before keep the old
+    values (its old vertex moves to a placeholder, as for a whole overwrite),
+    and views of ``t`` are detached (each keeps its values, as a copy).
+    """
+    if isinstance(value, Tensor):
+        value = value._data.copy()  # never two tensors over one memory without a view link
+    arr = np.asarray(value)
+    if arr is t._data:
+        return
+    tracking = MODE.get().track
+    if tracking:
+        check_dtype(arr)
+    x = t._x
+    if x is not None and x.base is not None:
+        raise ValueError(
+            "cannot give a view tensor new data: it shares its base's memory; write into it "
+            "instead (`v[...] = value`), or make a copy (`v = v.copy()`)"
+        )
+    handed_in = isinstance(value, np.ndarray) or arr is not value and arr.base is not None
+    if tracking and _needs_hand_over(t):
+        old_state = t._lk
+        P = _hand_over(t, None, next_seq())
+        P._data = t._data  # the old array itself: its values are what earlier results read
+        x = t._x
+        if old_state:  # arrays of the old memory were handed out: they stay covered, now by P
+            px = P._x
+            P._lk, px.exposed, px.held = old_state, x.exposed, x.held
+            x.exposed = x.held = None
+            t._lk = HIDDEN
+            sync(P)
+        x.version += 1
+    elif t._x is not None:
+        t._x.exposed = None  # (not locked: nothing depends on the old memory)
+    for v in live_views(t):
+        unlink_view(v)
+    if t._x is not None:
+        t._x.needy = None
+    t._data = arr
+    t._lk = EXPOSED if handed_in else HIDDEN
+    if arr.dtype.kind != "f" and tracking:
+        t._constant = True  # (integer data: a constant, like the constructor makes it)
+    if not t._constant and t._grad is not UNCONSUMED and type(t._grad) is not np.ndarray:
+        t._grad = UNCONSUMED  # a leaf with new values that no op has used
+    sync(t)
+
+
+def _needs_hand_over(t: Tensor) -> bool:
+    """Whether a live graph may still reach ``t``'s current vertex or values."""
+    if t._op is not None or t._needs:
+        return True
+    x = t._x
+    if x is not None and x.needy:
+        return True
+    g = t._grad
+    return not (t._constant or g is UNCONSUMED or (type(g) is np.ndarray and x is None))
+
+
+_tensor_mod._SET_DATA[0] = set_data

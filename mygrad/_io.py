@@ -40,6 +40,19 @@ def save(file: Any, tensor: Tensor) -> None:
     np.savez(file, **arrays)
 
 
+def _why(e: BaseException) -> str:
+    """What is wrong with the file, in words (NumPy's own message may suggest
+    loading pickled data, which mygrad never saves and never loads)."""
+    text = str(e)
+    if "pickle" in text.lower():
+        return "it is not an .npz archive of arrays (NumPy takes it for pickled Python data, which mygrad never loads)"
+    if isinstance(e, zipfile.BadZipFile):
+        return "it is not a complete .npz archive (truncated or another format)"
+    if isinstance(e, EOFError):
+        return "it is empty"
+    return f"{text} ({type(e).__name__})" if text else type(e).__name__
+
+
 def load(file: Any) -> Tensor:
     """Load a tensor saved by :func:`save` (with ``allow_pickle=False``).
 
@@ -60,7 +73,7 @@ def load(file: Any) -> Tensor:
     except FileNotFoundError:
         raise
     except (ValueError, OSError, EOFError, KeyError, IndexError, zipfile.BadZipFile) as e:
-        raise ValueError(f"{name!r} is not a tensor saved by mygrad.save ({type(e).__name__}: {e})") from None
+        raise ValueError(f"{name!r} is not a tensor saved by mygrad.save: {_why(e)}") from None
     out = Tensor(data, constant=constant, copy=False)
     if grad is not None and not out.constant:
         if grad.shape != out.shape:

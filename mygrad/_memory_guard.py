@@ -1,48 +1,72 @@
-"""The memory guard: arrays that a live graph reads during backprop are read-only.
+"""The memory guard: memory that a live graph depends on cannot be written
+behind the graph's back.
 
-A tensor counts how many live graph nodes will read its values during
-backprop (``Tensor._needs``): an op whose gradient rules read an input adds
-one to that input, an op whose rules read its own output adds one to the
-output (see :data:`GUARDED` / :data:`UNGUARDED`: nodes made with the guard off
-are counted apart). While nodes made with the guard on read it, the tensor's
-array is read-only; it is restored when they are gone (the graph was
-backpropped, cleared, or garbage-collected).
+Writes through mygrad (``x += 1``, ``x[i] = v``, ``np.copyto(x, v)``,
+``out=x``) are always recorded by the in-place machinery, which keeps the
+values a live graph reads. What the guard protects against are *raw* NumPy
+writes into a tensor's memory, and those are only possible through an array
+that mygrad handed out: ``t.data``, ``np.asarray(t)``, ``mg.asarray(t)``, an
+array the user passed in (``mg.astensor(arr)``, an ndarray operand, an
+ndarray ``out=``), or an array an :class:`~mygrad.Operation` returned.
 
-Two locking paths:
+So the guard works per *memory family* (a root tensor and the view tensors
+that share its memory) and only on the arrays of the family that were handed
+out. The root's ``_lk`` slot holds the family's :class:`Lock` state:
 
-* an array that only this tensor holds (fresh op outputs, copied data) is
-  locked by flipping its ``writeable`` flag directly (``_lk == 1``);
-* an array that other tensors or the user may hold too (views, arrays wrapped
-  without a copy) goes through a registry of per-array lock counts keyed by
-  ``id`` (``_lk == 2`` or ``-2``); for a view, its base array is locked too.
+* ``HIDDEN``  -- no array of the family was handed out: nothing to lock (most
+  intermediate results; this costs nothing per op);
+* ``EXPOSED`` -- arrays were handed out, and no live graph made with the guard
+  on depends on the memory: they are writeable;
+* ``LOCKED``  -- they are read-only, because a live graph made with the guard
+  on depends on the memory: a node reads the values of the root or of one of
+  its views (``Tensor._needs``), or the root is itself the result of a live
+  node (a raw write would make its values differ from what its node
+  computed).
 
-``Tensor._lk`` states: ``0`` owned + unlocked, ``1`` owned + flag flipped,
-``2`` owned + registry lock, ``-1`` shared + unlocked, ``-2`` shared +
-registry lock. Arrays that were read-only before we locked them are never made
-writeable by us.
+A view tensor's ``_lk`` only says whether its own array was registered with
+its root (``EXPOSED``) or not (``HIDDEN``).
+
+Locks are counted per array in a registry (several families may lock the
+same user array); an array that was read-only before mygrad locked it is
+never made writeable by mygrad. Nodes made with the guard off count their
+reads in the high bits of ``_needs`` (:data:`UNGUARDED`): in-place ops still
+preserve the values they read, but they lock nothing.
 """
 
 from __future__ import annotations
 
-import sys
 import threading
 import weakref
+from enum import IntEnum
 
 import numpy as np
 
-__all__ = ["lock_tensor", "unlock_tensor", "lock_array", "unlock_array", "locked_count", "GUARDED", "UNGUARDED",
-           "LOCKING"]
+from mygrad._state import ext as _ext
+
+__all__ = [
+    "Lock", "GUARDED", "UNGUARDED", "LOCKING", "lock_array", "unlock_array", "locked_count", "expose",
+    "sync", "protected", "depended_on", "family_root", "note_inherited_lock", "registry_count", "held_ids", "add_array", "rewound",
+]
+
+
+class Lock(IntEnum):
+    """State of a memory family's handed-out arrays (``Tensor._lk`` of its root)."""
+
+    HIDDEN = 0
+    EXPOSED = 1
+    LOCKED = 2
+
+
+HIDDEN, EXPOSED, LOCKED = Lock.HIDDEN, Lock.EXPOSED, Lock.LOCKED
 
 #: what one reading node adds to ``Tensor._needs``: nodes made with the guard on
-#: count in the low bits (they keep the array locked), nodes made with the guard
-#: off count in the high bits (their values are still preserved by in-place ops,
-#: but they place no lock)
+#: count in the low bits (they lock), nodes made with the guard off in the high
+#: bits (their values are still preserved by in-place ops, but they lock nothing)
 GUARDED = 1
 UNGUARDED = 1 << 32
 LOCKING = UNGUARDED - 1
 
 _ndarray = np.ndarray
-_getrefcount = sys.getrefcount
 
 #: id(array) -> [lock count, array, restore writeable on release?]
 _REG: dict[int, list] = {}
@@ -52,17 +76,22 @@ _REG_LOCK = threading.RLock()
 #: the array was locked when they were made (restored when it is unlocked)
 _PENDING: dict[int, list] = {}
 _PENDING_ADDS = [0]
-#: number of tensors currently holding a fast (flag-flip) lock
-_FAST = [0]
 
 
 def locked_count() -> int:
     """Number of arrays the memory guard currently holds read-only (for tests)."""
-    return _FAST[0] + len(_REG)
+    return len(_REG)
 
 
+def registry_count(a: np.ndarray) -> int:
+    """How many families currently lock ``a``."""
+    e = _REG.get(id(a))
+    return 0 if e is None else e[0]
+
+
+# ----------------------------------------------------------- the registry
 def lock_array(a: np.ndarray) -> None:
-    """Add one lock to ``a`` (registry path)."""
+    """Add one lock to ``a``: read-only from the first lock on."""
     k = id(a)
     with _REG_LOCK:
         e = _REG.get(k)
@@ -73,6 +102,20 @@ def lock_array(a: np.ndarray) -> None:
             _REG[k] = [1, a, w]
         else:
             e[0] += 1
+
+
+def unlock_array(a: np.ndarray) -> None:
+    """Remove one lock from ``a``; at zero locks restore its writeable flag."""
+    k = id(a)
+    with _REG_LOCK:
+        e = _REG.get(k)
+        if e is None:  # (the registry was reset, e.g. by a test harness)
+            return
+        e[0] -= 1
+        if e[0] == 0:
+            del _REG[k]
+            if e[2]:
+                _restore(a)
 
 
 def _restore(a: np.ndarray) -> None:
@@ -105,55 +148,183 @@ def note_inherited_lock(view: np.ndarray, parent: np.ndarray) -> None:
             del _PENDING[key]
 
 
-def unlock_array(a: np.ndarray) -> None:
-    """Remove one lock from ``a`` (registry path); restore it at zero locks."""
-    k = id(a)
-    with _REG_LOCK:
-        e = _REG[k]
-        e[0] -= 1
-        if e[0] == 0:
-            del _REG[k]
-            if e[2]:
-                _restore(a)
+# ------------------------------------------------------------- families
+def family_root(t):
+    """The root tensor of ``t``'s memory family (``t`` unless it is a view)."""
+    x = t._x
+    if x is None or x.base is None:
+        return t
+    return x.base
 
 
-def lock_tensor(t) -> None:
-    """Make ``t``'s array (and, for a view, its base array) read-only."""
-    a = t._data
-    if t._lk == 0 and not (_REG and id(a) in _REG):
-        if a.flags.writeable:
-            a.setflags(write=False)
-            t._lk = 1
-            _FAST[0] += 1
-            return
-        # natively read-only: nothing to do, but remember it is "locked" so the
-        # release path stays symmetric (registry restores nothing)
-    lock_array(a)
-    b = a.base
-    if isinstance(b, _ndarray):
-        lock_array(b)
-    t._lk = 2 if t._lk >= 0 else -2
+def protected(B) -> bool:
+    """Whether a live graph made with the guard on depends on root ``B``'s memory."""
+    if B._needs & LOCKING:
+        return True
+    if B._op is not None:
+        plan = B._nidx
+        if plan is not None and plan[3] == GUARDED:
+            return True
+    x = B._x
+    if x is not None and x.needy:
+        for v in x.needy.values():
+            if v._needs & LOCKING:
+                return True
+    return False
 
 
-def unlock_tensor(t, dying: bool = False) -> None:
-    """Undo :func:`lock_tensor`. ``dying``: the tensor is being collected, so an
-    array that dies with it need not be made writeable again."""
-    lk = t._lk
-    a = t._data
-    if lk == 1:
-        t._lk = 0
-        _FAST[0] -= 1
-        if _REG:
-            e = _REG.get(id(a))
-            if e is not None:  # someone else locked it meanwhile: let them restore
-                e[2] = True
-                return
-        if dying and _getrefcount(a) <= 3:
-            return
-        _restore(a)
+def depended_on(B) -> bool:
+    """Whether any live graph (made with the guard on or off) reads root
+    ``B``'s memory or has ``B`` as a result: a write that cannot be recorded
+    (inside ``no_autodiff``) must then be refused."""
+    if B._needs or B._op is not None:
+        return True
+    x = B._x
+    return x is not None and bool(x.needy)
+
+
+def sync(B) -> None:
+    """Bring root ``B``'s handed-out arrays in line with :func:`protected`."""
+    lk = B._lk
+    if lk == HIDDEN:
         return
-    t._lk = 0 if lk > 0 else -1
-    b = a.base
-    unlock_array(a)
-    if isinstance(b, _ndarray):
-        unlock_array(b)
+    want = protected(B)
+    if want:
+        if lk == EXPOSED:
+            held = _family_arrays(B)
+            for a in held:
+                lock_array(a)
+            B._x.held = held
+            B._lk = LOCKED
+    elif lk == LOCKED:
+        x = B._x
+        held = x.held
+        x.held = None
+        B._lk = EXPOSED
+        for a in held:  # bases first (see _family_arrays)
+            unlock_array(a)
+
+
+def held_ids(B) -> set:
+    """ids of the arrays that ``B``'s family currently locks."""
+    if B._lk != LOCKED:
+        return set()
+    return {id(a) for a in B._x.held}
+
+
+def _with_bases(arrays, seen: set) -> list:
+    out = []
+    for a in arrays:
+        b = a.base
+        for arr in ((b, a) if isinstance(b, _ndarray) else (a,)):
+            if id(arr) not in seen:
+                seen.add(id(arr))
+                out.append(arr)
+    return out
+
+
+def _family_arrays(B) -> list:
+    """The arrays to lock for root ``B``: its array and every live array of
+    the family that was handed out, each with its NumPy base (base first)."""
+    x = _ext(B)
+    arrays = [B._data]
+    if x.exposed:
+        live = []
+        for ref in x.exposed:
+            a = ref()
+            if a is not None:
+                arrays.append(a)
+                live.append(ref)
+        x.exposed = live
+    return _with_bases(arrays, set())
+
+
+def add_array(B, a: np.ndarray) -> None:
+    """Register ``a`` (an array over ``B``'s memory that was handed out, or
+    ``B``'s previous array) with root ``B``'s family."""
+    x = _ext(B)
+    if x.exposed is None:
+        x.exposed = []
+    x.exposed.append(weakref.ref(a))
+    if B._lk == LOCKED:
+        more = _with_bases([a], {id(h) for h in x.held})
+        for arr in more:
+            lock_array(arr)
+        x.held = [*x.held, *more]
+
+
+def expose(t) -> None:
+    """``t``'s array is being handed out: from now on the guard covers it."""
+    x = t._x
+    if x is None or x.base is None:  # a root: its own array is always covered
+        t._lk = EXPOSED
+        sync(t)
+        return
+    t._lk = EXPOSED  # (a view: its array is registered with the root)
+    B = x.base
+    if B._lk == HIDDEN:
+        _ext(B).exposed = [weakref.ref(t._data)]
+        B._lk = EXPOSED
+        sync(B)
+    else:
+        add_array(B, t._data)
+
+
+# ----------------------------------------------------- time travel for ops
+def _openable(dest: np.ndarray) -> list | None:
+    """The read-only arrays along ``dest``'s base chain (outermost first) that
+    are read-only because of the guard, or None if ``dest`` is natively
+    read-only."""
+    chain = []
+    a = dest
+    while isinstance(a, _ndarray):
+        chain.append(a)
+        a = a.base
+    opened = []
+    inherited = False
+    for a in reversed(chain):
+        if a.flags.writeable:
+            inherited = False
+            continue
+        e = _REG.get(id(a))
+        if (e is not None and e[2]) or inherited:
+            opened.append(a)
+            inherited = True
+        else:
+            return None
+    return opened
+
+
+class rewound:
+    """Context manager: the arrays ``live`` hold their ``old`` values inside
+    the block (``pairs`` of ``(live, old)``), their current values after it.
+
+    An :class:`~mygrad.Operation` may keep arrays of its inputs and output
+    from its forward pass; an in-place write since then changed them (the
+    placeholder of the written tensor kept a copy of the old values). Its
+    backward pass runs inside this block, so it reads the values of its own
+    time. (Not thread-safe: another thread reading these tensors during the
+    backward pass would see the old values.)
+    """
+
+    def __init__(self, pairs: list) -> None:
+        self.pairs = pairs
+        self.saved: list = []
+
+    def __enter__(self) -> "rewound":
+        for live, old in self.pairs:
+            opened = _openable(live)
+            if opened is None:  # natively read-only: it cannot have been written
+                continue
+            for a in opened:
+                a.flags.writeable = True
+            self.saved.append((live, live.copy(), opened))
+            live[...] = old
+        return self
+
+    def __exit__(self, *exc) -> bool:
+        for live, now, opened in reversed(self.saved):
+            live[...] = now
+            for a in reversed(opened):
+                a.flags.writeable = False
+        return False

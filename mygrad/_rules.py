@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dis
 import inspect
+import types
 from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
 
@@ -54,21 +55,41 @@ DEFAULT_DOMAIN = Domain()
 
 
 # ------------------------------------------------------------- rule analysis
+def _plain(rule: Callable) -> bool:
+    """A plain function or lambda without free variables: the only kind of
+    rule whose code tells which of its arguments it reads."""
+    return type(rule) is types.FunctionType and not rule.__closure__ and not rule.__code__.co_freevars
+
+
 def rule_params(rule: Callable, n_inputs: int, where: str) -> Sequence[str] | None:
-    """The rule's positional parameter names, or None if they cannot be known."""
+    """The rule's positional parameter names (for a plain function), or None
+    if they cannot be known from its code. Raises :class:`DeclarationError`
+    for a rule that cannot accept ``(g, out, *inputs)``."""
     if rule is NONDIFF:
         return None
     if not callable(rule):
         raise DeclarationError(f"{where}: gradient rule {rule!r} is not callable")
-    code = getattr(rule, "__code__", None)
-    if code is None:
+    name = getattr(rule, "__name__", None) or repr(rule)
+    if not _plain(rule):
+        try:
+            sig = inspect.signature(rule)  # (a bound method's signature leaves out `self`)
+        except (TypeError, ValueError):  # e.g. some builtins
+            return None
+        try:
+            sig.bind(*range(2 + n_inputs))
+        except TypeError:
+            raise DeclarationError(
+                f"{where}: gradient rule {name!r} must accept (g, out, "
+                f"{', '.join(f'x{i}' for i in range(n_inputs))}, ...); its signature is {sig}"
+            ) from None
         return None
+    code = rule.__code__
     params = code.co_varnames[: code.co_argcount]
     if len(params) < 2 + n_inputs:
         if code.co_flags & inspect.CO_VARARGS:
             return None  # e.g. lambda g, *args: ...
         raise DeclarationError(
-            f"{where}: gradient rule {getattr(rule, '__name__', rule)!r} must accept "
+            f"{where}: gradient rule {name!r} must accept "
             f"(g, out, {', '.join(f'x{i}' for i in range(n_inputs))}, ...); "
             f"it accepts ({', '.join(params)})"
         )
@@ -80,7 +101,12 @@ def reads(*, out: bool = False, inputs: Iterable[int] = ()) -> Callable[[Callabl
     (e.g. it only uses an input's shape): ``@reads()`` reads nothing,
     ``@reads(out=True, inputs=[1])`` reads the output and input 1.
 
-    The memory guard locks exactly the arrays that rules read.
+    The memory guard protects exactly what rules read: a rule that reads
+    more than it declares can compute its gradient from values that changed
+    in the meantime (``mygrad.testing.check_plugin`` catches that).
+    Without ``@reads``, a plain function or lambda is analysed; any other
+    callable (a method, a closure, a ``functools.partial``, a callable
+    object, a builtin) is taken to read every input and the output.
     """
 
     def mark(rule: Callable) -> Callable:
@@ -93,8 +119,8 @@ def reads(*, out: bool = False, inputs: Iterable[int] = ()) -> Callable[[Callabl
 def rule_reads(rule: Callable, n_inputs: int, where: str = "op") -> tuple[bool, frozenset]:
     """``(reads_output, {indices of inputs read})`` for a gradient rule.
 
-    Found from the rule's bytecode (or a :func:`reads` declaration); anything
-    that cannot be analysed is assumed to read everything.
+    Found from a plain function's bytecode (or a :func:`reads` declaration);
+    anything else is assumed to read everything.
 
     >>> rule_reads(lambda g, out, x, y: g * y, 2)
     (False, frozenset({1}))
@@ -109,12 +135,17 @@ def rule_reads(rule: Callable, n_inputs: int, where: str = "op") -> tuple[bool, 
     if params is None:
         return everything
     code = rule.__code__
-    used: set[str] = set(code.co_cellvars)
+    used: set[str] = set(code.co_cellvars)  # (parameters that nested code reads)
     for ins in dis.get_instructions(code):
         if ins.opname.startswith(("LOAD_FAST", "LOAD_DEREF", "LOAD_CLOSURE")):
             val = ins.argval
             used.update(val if isinstance(val, tuple) else (val,))
+        elif ins.opname in ("LOAD_GLOBAL", "LOAD_NAME") and ins.argval in _INTROSPECTION:
+            return everything  # locals(), eval(...): anything may be read
     return params[1] in used, frozenset(i for i in range(n_inputs) if params[2 + i] in used)
+
+
+_INTROSPECTION = frozenset({"locals", "vars", "eval", "exec", "globals"})
 
 
 def plan(grads: Sequence, reads: Sequence[tuple[bool, frozenset]], states: Sequence[int], unit: int) -> tuple:

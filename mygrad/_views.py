@@ -21,22 +21,18 @@ its base before and after ``backward()``.
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 import numpy as np
 
-from mygrad.tensor_base import UNCONSUMED, Tensor, _Ext
+from mygrad._memory_guard import HIDDEN
+from mygrad._state import UNCONSUMED, ext
+from mygrad.tensor_base import Tensor
 from mygrad import tensor_base as _tensor_mod
 
-__all__ = ["ext", "link_view", "view_grad", "chain_to", "replay", "root_of", "is_view_of", "steps_from_parent"]
-
-
-def ext(t: Tensor) -> _Ext:
-    """``t``'s extension record, created on first use."""
-    x = t._x
-    if x is None:
-        x = t._x = _Ext()
-    return x
+__all__ = ["ext", "link_view", "view_grad", "chain_to", "replay", "root_of", "is_view_of", "steps_from_parent",
+           "live_views", "unlink_view"]
 
 
 def root_of(t: Tensor) -> Tensor:
@@ -63,7 +59,31 @@ def link_view(out: Tensor, parent: Tensor, steps: list) -> None:
     x.parent = parent
     x.pshape = parent._data.shape
     x.vops = steps
-    x.bver = ext(base).version
+    bx = ext(base)
+    x.bver = bx.version
+    views = bx.views
+    if views is None:
+        views = bx.views = weakref.WeakValueDictionary()  # (a view that dies leaves no trace)
+    views[id(out)] = out
+
+
+def live_views(t: Tensor) -> list:
+    """The views of root ``t`` that are alive and still linked to it."""
+    x = t._x
+    if x is None or not x.views:
+        return []
+    return [v for v in list(x.views.values()) if v._x is not None and v._x.base is t]
+
+
+def unlink_view(v: Tensor) -> None:
+    """Detach view ``v`` from its base: it keeps its values (a copy) and its
+    graph vertex, and gets its own memory and gradient."""
+    x = v._x
+    v._data = v._data.copy()
+    x.base = x.parent = x.vops = x.pshape = None
+    x.bver = 0
+    x.gcache = x.gnull = None
+    v._lk = HIDDEN
 
 
 def steps_from_parent(v: Tensor) -> list:

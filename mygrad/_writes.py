@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from mygrad._memory_guard import _REG
+from mygrad._memory_guard import _REG, held_ids
 from mygrad.tensor_base import Tensor
 
 __all__ = ["NOKEY", "write", "write_untracked", "data_of", "last_write_mask", "covers_all", "is_basic"]
@@ -24,60 +24,35 @@ _ndarray = np.ndarray
 NOKEY = object()  # "the whole target" (no index)
 
 
-def _guard_locks(B: Tensor) -> dict:
-    """id(array) -> number of registry locks that ``B`` and its views hold
-    (a view is locked only while a live graph reads it: it is "needy")."""
-    held: dict = {}
-    needy = B._x.needy if B._x is not None else None
-    for X in [B, *(needy.values() if needy else ())]:
-        if X._lk in (2, -2):
-            a = X._data
-            held[id(a)] = held.get(id(a), 0) + 1
-            if isinstance(a.base, _ndarray):
-                held[id(a.base)] = held.get(id(a.base), 0) + 1
-    return held
-
-
 def _arrays_to_open(dest: np.ndarray, B: Tensor) -> list:
     """The arrays (outermost base first) whose writeable flag must be set for
     a write into ``dest`` (a view of ``B``'s memory). Raises ``ValueError`` for
-    memory that is natively read-only, or that a live graph outside ``B`` and
-    its views depends on."""
-    if dest.flags.writeable:
+    memory that is natively read-only, or that a live graph outside ``B``'s
+    memory family depends on (another tensor over the same user array)."""
+    if dest.flags.writeable and not _REG:
         return []
     chain = []
     a = dest
     while isinstance(a, _ndarray):
         chain.append(a)
         a = a.base
-    fast = id(B._data) if B._lk == 1 else None
-    held = None
+    own = held_ids(B)
     opened = []
     inherited = False
     for a in reversed(chain):
+        e = _REG.get(id(a))
+        if e is not None and e[0] > (id(a) in own):
+            raise ValueError(
+                "cannot write in place: the memory is shared with another tensor whose "
+                "values a live computational graph depends on (backprop or clear that graph first)"
+            )
         if a.flags.writeable:
             inherited = False
-            continue
-        if id(a) == fast:
+        elif (e is not None and e[2]) or inherited:  # locked by the guard, or a view made meanwhile
             opened.append(a)
             inherited = True
-            continue
-        e = _REG.get(id(a))
-        if e is not None and e[2]:
-            if held is None:
-                held = _guard_locks(B)
-            if e[0] > held.get(id(a), 0):
-                raise ValueError(
-                    "cannot write in place: the memory is shared with another tensor whose "
-                    "values a live computational graph depends on (backprop or clear that graph first)"
-                )
-            opened.append(a)
-            inherited = True
-            continue
-        if inherited:  # a view made while its base was locked
-            opened.append(a)
-            continue
-        raise ValueError("assignment destination is read-only")
+        else:
+            raise ValueError("assignment destination is read-only")
     return opened
 
 

@@ -11,7 +11,11 @@ array([False,  True])
 
 from mygrad._core_plugin import BOOL_UFUNCS, CONSTANT_UFUNCS, PASSTHROUGH
 
-__all__ = [f.__name__ for f in (*PASSTHROUGH, *BOOL_UFUNCS, *CONSTANT_UFUNCS)] + ["mod"]
+import numpy as _np
+
+__all__ = [f.__name__ for f in (*PASSTHROUGH, *BOOL_UFUNCS, *CONSTANT_UFUNCS)] + ["mod", "copyto"]
 
 globals().update({f.__name__: f for f in (*PASSTHROUGH, *BOOL_UFUNCS, *CONSTANT_UFUNCS)})
 mod = globals()["remainder"]  # NumPy's alias
+#: NumPy's; on a tensor destination it dispatches to mygrad's recorded assignment
+copyto = _np.copyto

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from mygrad._graph import accumulate
+from mygrad._memory_guard import rewound
 from mygrad.errors import SkipGradient
 
 __all__ = ["Operation", "SkipGradient"]
@@ -92,7 +93,14 @@ class Operation:
 
     # the engine's protocol: every graph vertex's op has backprop(tensor, grad)
     def backprop(self, tensor: Any, grad: np.ndarray) -> None:
-        self.backward(grad)
+        # the op may keep arrays of its variables and its output: those written
+        # in place since the forward pass show their values of that time
+        pairs = _overwritten((tensor, *(tensor._inputs or ())))
+        if not pairs:
+            self.backward(grad)
+            return
+        with rewound(pairs):
+            self.backward(grad)
 
 
 class OpNode(Operation):
@@ -118,3 +126,15 @@ class OpNode(Operation):
 
     def backward_var(self, grad: np.ndarray, index: int, **kwargs: Any) -> np.ndarray:
         raise NotImplementedError("backprop through a declared op goes through Tensor.backward()")
+
+
+def _overwritten(vertices) -> list:
+    """``(live array, old values)`` for the vertices that are placeholders of
+    tensors written in place since (see mygrad._inplace: a placeholder keeps a
+    copy of the values a live graph reads)."""
+    pairs = []
+    for v in vertices:
+        x = getattr(v, "_x", None)
+        if x is not None and x.live is not None:
+            pairs.append((x.live, v._data))
+    return pairs

@@ -17,8 +17,9 @@ from typing import Any
 import numpy as np
 
 from mygrad import _graph
-from mygrad._memory_guard import lock_tensor, unlock_tensor
+from mygrad._memory_guard import EXPOSED, HIDDEN, expose
 from mygrad._modes import MODE
+from mygrad._state import UNCONSUMED
 from mygrad._plugins.providers import TENSOR_ATTRS, missing_provider_error
 from mygrad.operation_base import OpNode, Operation
 
@@ -57,20 +58,6 @@ def resolve_constant(constant: bool | None, arr: np.ndarray, tracking: bool = Tr
     return constant
 
 
-class _Unconsumed:
-    """``Tensor._grad`` of a tensor whose current graph vertex no op has used
-    yet (reads as ``grad is None``): an in-place overwrite of such a tensor
-    can forget its old vertex, since no consumer can reach it."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "UNCONSUMED"
-
-
-UNCONSUMED = _Unconsumed()
-
-
 def _binary_array_op(ufunc: np.ufunc) -> tuple:
     """``(op, reflected op)`` Tensor methods that call ``ufunc`` (dispatched
     through ``__array_ufunc__``, which allows it on constant tensors only)."""
@@ -82,44 +69,6 @@ def _binary_array_op(ufunc: np.ufunc) -> tuple:
         return ufunc(other, self)
 
     return op, rop
-
-
-class _Ext:
-    """Rarely-needed per-tensor state, allocated only for views, tensors with
-    views, tensors mutated in place, and internal (hidden) graph vertices.
-
-    ``base``    the root tensor of a view (None for a non-view)
-    ``parent``  the tensor this view was taken from; ``vops`` the view steps
-                ``[(op, kwargs), ...]`` that make it from its parent, whose
-                shape was ``pshape`` then
-    ``version`` (roots) number of in-place mutations so far
-    ``needy``   (roots) the views of this tensor whose values a live graph
-                reads, by id
-    ``bver``    (views) the root's version when this view's vertex was made
-    ``hist``    in-place :class:`~mygrad._graph.History`: the vertices that
-                represented this tensor before each change of vertex
-    ``gcache``  a view's cached gradient view ``(base_grad, view_of_it)``
-    ``gnull``   the base gradient that was current when this view's gradient
-                was nulled
-    ``hidden``  an internal vertex the user never sees (its gradient buffer may
-                be reused during backprop)
-    """
-
-    __slots__ = ("base", "parent", "vops", "pshape", "version", "needy", "bver", "hist", "gcache", "gnull",
-                 "hidden")
-
-    def __init__(self) -> None:
-        self.base = None
-        self.parent = None
-        self.vops = None
-        self.pshape = None
-        self.version = 0
-        self.needy = None
-        self.bver = 0
-        self.hist = None
-        self.gcache = None
-        self.gnull = None
-        self.hidden = False
 
 
 class Tensor:
@@ -173,6 +122,7 @@ class Tensor:
     def __new__(cls, *args: Any, **kwargs: Any) -> "Tensor":
         t = object.__new__(cls)
         t._nidx = t._x = None  # what __del__ reads, even if __init__ then fails
+        t._lk = HIDDEN
         return t
 
     def __init__(
@@ -188,51 +138,53 @@ class Tensor:
         self._op = self._inputs = self._saved = self._nidx = self._x = None
         self._grad = UNCONSUMED
         self._seq = self._needs = 0
-        self._lk = -1
+        self._lk = HIDDEN
         _check_constant(constant)
         if isinstance(x, Tensor):
+            # a tensor's memory is never shared with another tensor except as a
+            # view (whose writes are recorded): copy=False copies here too
             x = x._data
+            copy = True
         if copy:
             arr = np.array(x, dtype=dtype, copy=True, ndmin=ndmin)
-            owned = True
+            handed_out = False
         else:
             arr = np.asarray(x, dtype=dtype)
-            owned = arr is not x and type(x) in (list, tuple, int, float, bool, complex)
-            if isinstance(x, _ndarray) and arr is not x and arr.base is None:
-                owned = True  # a dtype conversion made a private copy
+            # the caller keeps (a view of) this memory unless NumPy made the array here
+            handed_out = not (arr is not x and (type(x) in (list, tuple, int, float, bool, complex)
+                                                or (isinstance(x, _ndarray) and arr.base is None)))
             if arr.ndim < ndmin:
                 arr = arr[(None,) * (ndmin - arr.ndim)]
-                owned = False
         tracking = MODE.get().track
         if tracking:
             check_dtype(arr)
         self._data = arr
         self._constant = resolve_constant(constant, arr, tracking)
-        self._lk = 0 if owned else -1
+        self._lk = EXPOSED if handed_out else HIDDEN
 
     # ------------------------------------------------------------------ data
     @property
     def data(self) -> np.ndarray:
         """The underlying :class:`numpy.ndarray` (not a copy).
 
-        While a live graph reads this tensor's values the array is read-only
-        (the memory guard); write to it after ``backward()``, e.g.
-        ``w.data -= lr * w.grad``.
+        While a live graph depends on this tensor's memory (it reads the
+        values, or this tensor is the result of an op that has not been
+        backpropagated yet), the array is read-only: the memory guard. Write to
+        it after ``backward()``, e.g. ``w.data -= lr * w.grad``, or write
+        through mygrad (``w[...] = v``, ``w -= v``), which is recorded.
+
+        Assigning ``t.data = array`` gives ``t`` new memory: ``t`` becomes a
+        leaf holding the new values (earlier results keep the old values and
+        their gradients), and views of ``t`` are detached (they keep their
+        values, as copies).
         """
+        if not self._lk:  # handed out for the first time: the guard covers it now
+            expose(self)
         return self._data
 
     @data.setter
     def data(self, value: Any) -> None:
-        arr = np.asarray(value)
-        if arr is self._data:
-            return
-        locked = self._lk not in (0, -1)
-        if locked:
-            unlock_tensor(self)
-        self._data = arr
-        self._lk = -1
-        if locked:
-            lock_tensor(self)
+        _SET_DATA[0](self, value)
 
     @property
     def grad(self) -> np.ndarray | None:
@@ -389,6 +341,8 @@ class Tensor:
             return arr.astype(dtype)
         if copy:
             return arr.copy()
+        if not self._lk:  # handed out: the guard covers it now
+            expose(self)
         return arr
 
     # comparisons are not differentiable: like NumPy, they return bool arrays
@@ -469,8 +423,10 @@ class Tensor:
         arr = self._data.astype(dtype, casting=casting, copy=copy)
         if constant is None:
             constant = self._constant if arr.dtype.kind == "f" else True
-        if arr is self._data and constant == self._constant:
-            return self
+        if arr is self._data:
+            if constant == self._constant:
+                return self
+            arr = arr.copy()  # never two tensors over one memory without a view link
         return Tensor(arr, copy=False, constant=constant)
 
     # ------------------------------------------------------------ lifecycle
@@ -537,6 +493,7 @@ def _no_shape_setter(t: Tensor, newshape: Any) -> None:
 #: replaced by the view machinery (mygrad._views)
 _VIEW_GRAD: list = [_no_view_grad]
 _SHAPE_SETTER: list = [_no_shape_setter]
+_SET_DATA: list = [_no_shape_setter]
 
 
 def _stub(attr: str):

@@ -134,40 +134,99 @@ def _proto(a: Any) -> Any:
     return a._data if isinstance(a, Tensor) else a
 
 
-def empty_like(prototype: Any, dtype: Any = None, order: str = "K", subok: bool = True, shape: Any = None, *,
-               device: Any = None, constant: bool | None = None) -> Tensor:
-    """A new uninitialized tensor with the shape and dtype of ``prototype``
-    (like :func:`numpy.empty_like`)."""
-    arr = np.empty_like(_proto(prototype), dtype=dtype, order=order, subok=False, shape=shape)
-    return _new(arr, _like_constant(prototype, constant))
+_NoValue = np._NoValue
 
 
-def ones_like(a: Any, dtype: Any = None, order: str = "K", subok: bool = True, shape: Any = None, *,
-              device: Any = None, constant: bool | None = None) -> Tensor:
-    """A tensor of ones with the shape and dtype of ``a`` (like :func:`numpy.ones_like`).
+def _prototype(other: Any, a: Any, name: str) -> Any:
+    """The prototype of a ``*_like`` call: ``other`` (MyGrad 2.x's name) or
+    ``a``/``prototype`` (NumPy's)."""
+    if a is _NoValue:
+        if other is _NoValue:
+            raise TypeError(f"{name}() missing 1 required argument: 'other'")
+        return other
+    if other is not _NoValue:
+        raise TypeError(f"{name}() got the prototype twice")
+    return a
+
+
+def empty_like(other: Any = _NoValue, dtype: Any = None, shape: Any = None, *, constant: bool | None = None,
+               order: str = "K", subok: bool = True, device: Any = None, prototype: Any = _NoValue) -> Tensor:
+    """A new uninitialized tensor with the shape and dtype of ``other``.
+
+    The signature is MyGrad 2.x's (``other, dtype, shape, constant``), with
+    NumPy's ``order``/``subok``/``device`` as keywords; ``np.empty_like(t,
+    ...)`` takes NumPy's own argument order.
+    """
+    other = _prototype(other, prototype, "empty_like")
+    arr = np.empty_like(_proto(other), dtype=dtype, order=order, subok=False, shape=shape)
+    return _new(arr, _like_constant(other, constant))
+
+
+def ones_like(other: Any = _NoValue, dtype: Any = None, shape: Any = None, *, constant: bool | None = None,
+              order: str = "K", subok: bool = True, device: Any = None, a: Any = _NoValue) -> Tensor:
+    """A tensor of ones with the shape and dtype of ``other``.
+
+    The signature is MyGrad 2.x's (``other, dtype, shape, constant``), with
+    NumPy's ``order``/``subok``/``device`` as keywords; ``np.ones_like(t,
+    ...)`` takes NumPy's own argument order.
 
     >>> import numpy as np, mygrad as mg
     >>> y = mg.ones_like(np.array([1., 2.]))
     >>> y, y.constant
     (Tensor([1., 1.]), False)
+    >>> mg.ones_like(other=y, shape=(1, 2))
+    Tensor([[1., 1.]])
     """
-    arr = np.ones_like(_proto(a), dtype=dtype, order=order, subok=False, shape=shape)
-    return _new(arr, _like_constant(a, constant))
+    other = _prototype(other, a, "ones_like")
+    arr = np.ones_like(_proto(other), dtype=dtype, order=order, subok=False, shape=shape)
+    return _new(arr, _like_constant(other, constant))
 
 
-def zeros_like(a: Any, dtype: Any = None, order: str = "K", subok: bool = True, shape: Any = None, *,
-               device: Any = None, constant: bool | None = None) -> Tensor:
-    """A tensor of zeros with the shape and dtype of ``a`` (like :func:`numpy.zeros_like`)."""
-    arr = np.zeros_like(_proto(a), dtype=dtype, order=order, subok=False, shape=shape)
-    return _new(arr, _like_constant(a, constant))
+def zeros_like(other: Any = _NoValue, dtype: Any = None, shape: Any = None, *, constant: bool | None = None,
+               order: str = "K", subok: bool = True, device: Any = None, a: Any = _NoValue) -> Tensor:
+    """A tensor of zeros with the shape and dtype of ``other`` (MyGrad 2.x's
+    signature; NumPy's ``order``/``subok``/``device`` as keywords)."""
+    other = _prototype(other, a, "zeros_like")
+    arr = np.zeros_like(_proto(other), dtype=dtype, order=order, subok=False, shape=shape)
+    return _new(arr, _like_constant(other, constant))
 
 
-def full_like(a: Any, fill_value: Any, dtype: Any = None, order: str = "K", subok: bool = True,
-              shape: Any = None, *, device: Any = None, constant: bool | None = None) -> Tensor:
-    """A tensor filled with ``fill_value``, with the shape and dtype of ``a``
-    (like :func:`numpy.full_like`)."""
-    arr = np.full_like(_proto(a), _proto(fill_value), dtype=dtype, order=order, subok=False, shape=shape)
-    return _new(arr, _like_constant(a, constant))
+def full_like(other: Any = _NoValue, fill_value: Any = _NoValue, dtype: Any = None, shape: Any = None,
+              constant: bool | None = None, *, order: str = "K", subok: bool = True, device: Any = None,
+              a: Any = _NoValue) -> Tensor:
+    """A tensor filled with ``fill_value``, with the shape and dtype of
+    ``other`` (MyGrad 2.x's signature, ``constant`` positional as there;
+    NumPy's ``order``/``subok``/``device`` as keywords).
+
+    >>> import mygrad as mg
+    >>> t = mg.tensor([1., 2.])
+    >>> c = mg.full_like(t, 2., None, None, True)
+    >>> c, c.constant
+    (Tensor([2., 2.]), True)
+    """
+    other = _prototype(other, a, "full_like")
+    if fill_value is _NoValue:
+        raise TypeError("full_like() missing 1 required argument: 'fill_value'")
+    _check_constant(constant)
+    arr = np.full_like(_proto(other), _proto(fill_value), dtype=dtype, order=order, subok=False, shape=shape)
+    return _new(arr, _like_constant(other, constant))
+
+
+# NumPy's own signatures, for ``np.empty_like(t, ...)`` & co (NumPy's positional order)
+def numpy_empty_like(prototype, dtype=None, order="K", subok=True, shape=None, *, device=None):
+    return empty_like(prototype, dtype, shape, order=order)
+
+
+def numpy_ones_like(a, dtype=None, order="K", subok=True, shape=None, *, device=None):
+    return ones_like(a, dtype, shape, order=order)
+
+
+def numpy_zeros_like(a, dtype=None, order="K", subok=True, shape=None, *, device=None):
+    return zeros_like(a, dtype, shape, order=order)
+
+
+def numpy_full_like(a, fill_value, dtype=None, order="K", subok=True, shape=None, *, device=None):
+    return full_like(a, fill_value, dtype, shape, order=order)
 
 
 def eye(N: int, M: int | None = None, k: int = 0, dtype: Any = float, *, constant: bool | None = None) -> Tensor:

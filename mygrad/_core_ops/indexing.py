@@ -17,10 +17,10 @@ from mygrad._declaration_kinds import Composite
 from mygrad._declarations import Function
 from mygrad._rules import reads
 from mygrad._graph import Scatter
-from mygrad._inplace import setitem
+from mygrad._inplace import assign, setitem
 from mygrad.tensor_base import Tensor
 
-__all__ = ["getitem", "normalize_key", "is_basic_key"]
+__all__ = ["getitem", "copyto", "normalize_key", "is_basic_key"]
 
 
 def normalize_key(key: Any) -> Any:
@@ -85,7 +85,36 @@ def _setitem_operator(self: Tensor, key: Any, value: Any) -> None:
     setitem(self, normalize_key(key), value)
 
 
+def _copyto(dst: Any, src: Any, casting: str = "same_kind", where: Any = True) -> None:
+    """Copy ``src`` into ``dst`` (where ``where``), like :func:`numpy.copyto`.
+
+    Into a tensor this is an assignment, recorded like ``dst[...] = src``:
+    ``dst`` gets ``src``'s gradient where it was written, and results computed
+    from ``dst`` before keep its old values. Into an ndarray it is NumPy's copy
+    (a tensor ``src`` gives its values).
+
+    >>> import numpy as np, mygrad as mg
+    >>> x, s = mg.tensor([1., 2., 3.]), mg.tensor([7., 8., 9.])
+    >>> y = x * 1
+    >>> np.copyto(y, s, where=[True, False, True])
+    >>> y
+    Tensor([7., 2., 9.])
+    >>> y.backward()
+    >>> x.grad, s.grad
+    (array([0., 1., 0.]), array([1., 0., 1.]))
+    """
+    mask = where._data if isinstance(where, Tensor) else where
+    if isinstance(dst, Tensor):
+        assign(dst, src, mask=None if mask is True else np.asarray(mask, dtype=bool), casting=casting)
+        return None
+    np.copyto(dst, src._data if isinstance(src, Tensor) else src, casting=casting, where=mask)
+    return None
+
+
+copyto = Composite(_copyto, name="copyto", namespaces=("mygrad",), numpy=np.copyto,
+                   conformance={"skip": "an assignment: exercised by the core's in-place tests"})
+
 getitem_operator = Composite(_getitem_operator, name="getitem_operator", namespaces=(), operators=("__getitem__",))
 setitem_operator = Composite(_setitem_operator, name="setitem_operator", namespaces=(), operators=("__setitem__",))
 
-DECLARATIONS = [getitem, getitem_operator, setitem_operator]
+DECLARATIONS = [getitem, getitem_operator, setitem_operator, copyto]

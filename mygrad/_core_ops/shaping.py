@@ -29,15 +29,26 @@ def _view_fn(forward, **meta) -> Function:
     return Function(forward, [_back_to_input_shape], nin=1, can_return_view=True, **meta)
 
 
-def _reshape(a, shape=None, order="C", *, copy=None):
+def _reshape(a, shape=None, order="C", *, newshape=None, copy=None):
     """Give a tensor a new shape without changing its data (a view when
-    possible), like :func:`numpy.reshape`.
+    possible), like :func:`numpy.reshape` (``newshape=`` is MyGrad 2.x's and
+    older NumPy's name of ``shape``).
 
     >>> import mygrad as mg
     >>> mg.reshape(mg.arange(6.), (2, 3))
     Tensor([[0., 1., 2.],
             [3., 4., 5.]])
+    >>> mg.reshape(mg.arange(6.), newshape=(3, 2)).shape
+    (3, 2)
     """
+    if newshape is not None:
+        if shape is not None:
+            raise TypeError("reshape() got both `shape` and `newshape`; give one")
+        shape = newshape
+    if shape is None:
+        raise TypeError("reshape() needs a shape")
+    if copy is None:  # (NumPy < 2.1 has no `copy`)
+        return np.reshape(a, shape, order=order)
     return np.reshape(a, shape, order=order, copy=copy)
 
 

@@ -32,8 +32,38 @@ def _transpose(a, axes=None):
     return np.transpose(a, axes)
 
 
-transpose = Function(_transpose, [_transpose_grad], nin=1, name="transpose", namespaces=NS,
-                     numpy=np.transpose, can_return_view=True)
+_transpose_op = Function(_transpose, [_transpose_grad], nin=1, name="transpose_axes", namespaces=(),
+                         can_return_view=True)
+
+
+def _axes_of(axes: tuple) -> Any:
+    """``()`` / ``(None,)`` -> None; ``((1, 0),)`` -> (1, 0); ``(1, 0)`` -> (1, 0)."""
+    if not axes or (len(axes) == 1 and axes[0] is None):
+        return None
+    if len(axes) == 1 and not isinstance(axes[0], (int, np.integer)):
+        return tuple(axes[0])
+    return tuple(axes)
+
+
+def _transpose_public(a: Any, *axes: Any, constant: bool | None = None, **kwargs: Any) -> Tensor:
+    """Permute the axes (reverse them by default), like :func:`numpy.transpose`;
+    the axes may also be given as separate arguments (``transpose(t, 1, 2, 0)``).
+
+    >>> import mygrad as mg
+    >>> mg.transpose(mg.ones((2, 3, 4)), 1, 2, 0).shape
+    (3, 4, 2)
+    """
+    if "axes" in kwargs:
+        if axes:
+            raise TypeError("transpose() got the axes both positionally and as `axes=`")
+        axes = (kwargs.pop("axes"),)
+    if kwargs:
+        raise TypeError(f"transpose() got unexpected keyword argument(s) {', '.join(map(repr, kwargs))}")
+    return _transpose_op(a, axes=_axes_of(axes), constant=constant)
+
+
+transpose = Composite(_transpose_public, name="transpose", namespaces=NS, numpy=np.transpose,
+                      reference=np.transpose, conformance={"nin": 1})
 
 
 def _moveaxis(a, source, destination):
@@ -58,21 +88,17 @@ swapaxes = Function(_swapaxes, [lambda g, out, a, axis1, axis2: np.swapaxes(g, a
 
 def _transpose_method(self: Tensor, *axes: Any, constant: bool | None = None) -> Tensor:
     """``t.transpose()``, ``t.transpose(1, 0)`` or ``t.transpose((1, 0))``."""
-    if not axes or (len(axes) == 1 and axes[0] is None):
-        axes = None
-    elif len(axes) == 1 and not isinstance(axes[0], (int, np.integer)):
-        axes = tuple(axes[0])
-    return transpose(self, axes=axes, constant=constant)
+    return _transpose_op(self, axes=_axes_of(axes), constant=constant)
 
 
 def _T(self: Tensor) -> Tensor:
     """The transposed tensor (a view); the tensor itself if it has fewer than 2 axes."""
     if self.ndim < 2:
         return self
-    return transpose(self)
+    return _transpose_op(self)
 
 
 transpose_method = Composite(_transpose_method, name="transpose_method", namespaces=(), methods=("transpose",))
 T = Composite(_T, name="T", namespaces=(), methods=("T",))
 
-DECLARATIONS = [transpose, moveaxis, swapaxes, transpose_method, T]
+DECLARATIONS = [_transpose_op, transpose, moveaxis, swapaxes, transpose_method, T]

@@ -111,7 +111,9 @@ class PluginManager:
             for impl in self._impls("mygrad_ops", plugin):
                 try:
                     got = impl.function()
-                except Exception as e:
+                except KeyboardInterrupt:
+                    raise
+                except BaseException as e:  # (SystemExit too: a plugin never ends the program)
                     raise PluginError(f"plugin {name!r} ({info.label}) raised in mygrad_ops: {type(e).__name__}: {e}") from e
                 decls.extend(got or ())
             entry = self.registry.add(name, info.label, decls)
@@ -124,7 +126,9 @@ class PluginManager:
             for impl in self._impls("mygrad_plugin_loaded", plugin):
                 # like pluggy, pass only the arguments the implementation names
                 impl.function(**{a: info.ops for a in impl.argnames if a == "names"})
-        except Exception as e:
+        except KeyboardInterrupt:
+            raise
+        except BaseException as e:
             self.registry.remove(name)
             self.pm.unregister(plugin)
             raise PluginError(f"plugin {name!r} ({info.label}) raised in mygrad_plugin_loaded: {type(e).__name__}: {e}") from e
@@ -176,7 +180,9 @@ class PluginManager:
             try:
                 plugin = ep.load()
                 self.register(plugin, ep.name, distribution=dist_name, version=version)
-            except Exception as e:  # fault isolation: report, keep going
+            except KeyboardInterrupt:
+                raise
+            except BaseException as e:  # fault isolation (SystemExit too): report, keep going
                 msg = f"{type(e).__name__}: {e}"
                 key = ep.name
                 if key in self.info and self.info[key].status == "loaded":

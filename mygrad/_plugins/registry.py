@@ -138,6 +138,11 @@ class Registry:
             obj = d.obj if isinstance(d, Export) else d
             for ns in d.namespaces:
                 for n in d.public_names:
+                    if n.startswith("__"):
+                        raise DeclarationError(
+                            f"{d.name!r} of {who} would publish {ns}.{n}: names starting with '__' "
+                            "belong to the module itself (e.g. __getattr__, __version__), not to plugins"
+                        )
                     claim(("name", ns, n), obj, f"{ns}.{n}")
             for f in _as_tuple(d.numpy):
                 if not callable(f):

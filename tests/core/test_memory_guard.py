@@ -21,27 +21,30 @@ def locked(*arrays_or_tensors):
 
 
 # ------------------------------------------------ what gets locked, exactly
+# An input is locked when a gradient rule reads its values; a result is locked
+# while it is the result of a live op (a raw write would make it differ from
+# what the op computed), unless it is a view of a leaf (its memory is the leaf's).
 @pytest.mark.parametrize(
     "f, x_locked, y_locked, out_locked",
     [
-        pytest.param(lambda x, y: x + y, False, False, False, id="add"),
-        pytest.param(lambda x, y: x - y, False, False, False, id="subtract"),
-        pytest.param(lambda x, y: -x, False, False, False, id="negative"),
-        pytest.param(lambda x, y: +x, False, False, False, id="positive"),
-        pytest.param(lambda x, y: x.sum(), False, False, False, id="sum"),
-        pytest.param(lambda x, y: np.mean(x), False, False, False, id="mean"),
-        pytest.param(lambda x, y: x * y, True, True, False, id="multiply"),
+        pytest.param(lambda x, y: x + y, False, False, True, id="add"),
+        pytest.param(lambda x, y: x - y, False, False, True, id="subtract"),
+        pytest.param(lambda x, y: -x, False, False, True, id="negative"),
+        pytest.param(lambda x, y: +x, False, False, True, id="positive"),
+        pytest.param(lambda x, y: x.sum(), False, False, True, id="sum"),
+        pytest.param(lambda x, y: np.mean(x), False, False, True, id="mean"),
+        pytest.param(lambda x, y: x * y, True, True, True, id="multiply"),
         pytest.param(lambda x, y: np.exp(x), False, False, True, id="exp"),
-        pytest.param(lambda x, y: np.sin(x), True, False, False, id="sin"),
+        pytest.param(lambda x, y: np.sin(x), True, False, True, id="sin"),
         pytest.param(lambda x, y: x.reshape(2, 1), False, False, False, id="reshape"),
         pytest.param(lambda x, y: x.T, False, False, False, id="T"),
         pytest.param(lambda x, y: np.transpose(x), False, False, False, id="transpose"),
         pytest.param(lambda x, y: x[:1], False, False, False, id="basic-index"),
-        pytest.param(lambda x, y: x[[0, 0, 1]], False, False, False, id="advanced-index"),
+        pytest.param(lambda x, y: x[[0, 0, 1]], False, False, True, id="advanced-index"),
         pytest.param(lambda x, y: np.expand_dims(x, 0), False, False, False, id="expand_dims"),
     ],
 )
-def test_locks_exactly_the_arrays_whose_values_backprop_reads(f, x_locked, y_locked, out_locked):
+def test_locks_exactly_the_arrays_a_live_graph_depends_on(f, x_locked, y_locked, out_locked):
     x = mg.tensor([1.0, 2.0])
     y = mg.tensor([3.0, 4.0])
     out = f(x, y)
@@ -81,8 +84,11 @@ def test_view_made_while_base_locked_becomes_writeable_again():
     assert locked(v) == [True]
     y.backward()
     assert locked(x, v) == [False, False]
-    v += 1  # in-place through mygrad
-    v.data[0] += 1  # and a raw write
+    v += 1  # in-place through mygrad: x is now the result of a (live) op ...
+    with pytest.raises(ValueError):
+        v.data[0] += 1  # ... so a raw write would make it differ from that result
+    x.clear_graph()
+    v.data[0] += 1  # a raw write into a leaf's memory
     np.testing.assert_array_equal(x.data, [3.0, 3.0, 3.0])
     assert locked_count() == 0
 
@@ -141,17 +147,22 @@ def test_in_place_ops_preserve_values_for_graphs_built_with_guard_off():
     x += 10.0  # guard on again
     y.backward()
     np.testing.assert_array_equal(y.data, [1.0, 4.0])
+    np.testing.assert_array_equal(x.data, [11.0, 12.0])
+    x.clear_graph()  # (x is the result of a live op until then: see below)
     assert locked_count() == 0
 
 
-def test_in_place_op_leaves_target_writeable_when_no_graph_reads_its_new_value():
+def test_in_place_result_is_protected_like_any_op_result():
     x = mg.tensor([1.0, 2.0])
     y = x * x  # reads the old x
-    x += 1.0  # the old values are preserved for y; nothing reads the new ones
-    assert locked(x) == [False]
-    x.data[0] = 100.0
+    x += 1.0  # the old values are preserved for y; x is now the result of a live op
+    assert locked(x) == [True]
+    with pytest.raises(ValueError, match="read-only"):
+        x.data[0] = 100.0
     y.backward()
     np.testing.assert_array_equal(y.data, [1.0, 4.0])
+    x.clear_graph()
+    x.data[0] = 100.0  # a leaf again
 
 
 # ------------------------------------------------------------ the switches

@@ -19,7 +19,7 @@ CONSTANT_UFUNCS = [
     np.floor_divide, np.remainder, np.fmod, np.divmod, np.rint, np.sign, np.floor, np.ceil, np.trunc,
 ]
 PASSTHROUGH = [
-    np.allclose, np.bincount, np.can_cast, np.copyto, np.isclose, np.may_share_memory,
+    np.allclose, np.bincount, np.can_cast, np.isclose, np.may_share_memory,
     np.min_scalar_type, np.result_type, np.shares_memory, np.shape,
 ]
 
