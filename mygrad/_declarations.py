@@ -73,6 +73,8 @@ class OpDecl:
 
     kind = "op"
     differentiable = True
+    #: the plugin that registered this declaration (set by the registry)
+    plugin: str | None = None
 
     def _init_meta(
         self,

@@ -283,6 +283,7 @@ def _forget(X: Tensor, P: Tensor) -> None:
     inputs = P._inputs or ()
     release(P, alive=True)
     P._op = P._inputs = None
+    sync(P)  # (a placeholder that holds handed-out memory: a leaf now, nothing reads it)
     for q in inputs:
         # an older placeholder of X that nothing but its successor P consumed
         if getattr(q, "_grad", None) is UNCONSUMED and any(v is q for v in verts):
@@ -570,8 +571,14 @@ def set_data(t: Tensor, value: Any) -> None:
             "instead (`v[...] = value`), or make a copy (`v = v.copy()`)"
         )
     handed_in = isinstance(value, np.ndarray) or arr is not value and arr.base is not None
+    views = live_views(t)
+    if tracking:
+        for v in views:
+            if v._x.bver != v._x.base._x.version:
+                refresh(v)  # its vertex must describe the values it keeps
     if tracking and _needs_hand_over(t):
         old_state = t._lk
+        unconsumed = t._grad is UNCONSUMED
         P = _hand_over(t, None, next_seq())
         P._data = t._data  # the old array itself: its values are what earlier results read
         x = t._x
@@ -581,10 +588,12 @@ def set_data(t: Tensor, value: Any) -> None:
             x.exposed = x.held = None
             t._lk = HIDDEN
             sync(P)
+        if unconsumed:  # no op used t's old vertex: nothing can reach it
+            _forget(t, P)
         x.version += 1
     elif t._x is not None:
         t._x.exposed = None  # (not locked: nothing depends on the old memory)
-    for v in live_views(t):
+    for v in views:
         unlink_view(v)
     if t._x is not None:
         t._x.needy = None

@@ -92,9 +92,7 @@ def _transpose_method(self: Tensor, *axes: Any, constant: bool | None = None) ->
 
 
 def _T(self: Tensor) -> Tensor:
-    """The transposed tensor (a view); the tensor itself if it has fewer than 2 axes."""
-    if self.ndim < 2:
-        return self
+    """The transposed tensor (a view, like ``ndarray.T``)."""
     return _transpose_op(self)
 
 

@@ -202,6 +202,8 @@ class Registry:
         decls = list(decls)
         claims = self.check(name, label, decls)
         entry = PluginEntry(name, label, decls, claims)
+        for d in decls:
+            d.plugin = name  # (named in error messages)
         for key in claims:
             if key[0] == "name":
                 entry.names.setdefault(key[1], []).append(key[2])

@@ -13,6 +13,9 @@ non-constant inputs):
   ``reference``), and the inputs are left unchanged;
 * gradients: match central finite differences, land only on non-constant
   inputs, and have each input's shape and dtype;
+* writes after the forward pass (raw writes into what the memory guard leaves
+  writeable, in-place writes through mygrad into every input and the output)
+  leave the gradients unchanged: what the op's rules read is declared right;
 * tables: pass-through / boolean-only / constant-only NumPy callables give
   NumPy's results for tensors (constant-only ones refuse non-constant tensors).
 """
@@ -135,7 +138,9 @@ def check_op(decl: OpDecl, *, max_examples: int | None = None) -> None:
             return _check_numpy_result(decl, reference, arrays, kwargs, dtype)
         constant = [data.draw(st.booleans(), label=f"constant{i}") for i in range(nin)]
         _check_forward(decl, reference, arrays, kwargs, dtype)
-        _check_backward(decl, arrays, kwargs, constant, data, atol, rtol)
+        seed = _check_backward(decl, arrays, kwargs, constant, data, atol, rtol)
+        if seed is not None:
+            _check_writes_after_forward(decl, arrays, kwargs, seed)
 
     run()
 
@@ -185,9 +190,10 @@ def _check_numpy_result(decl: OpDecl, reference: Callable | None, arrays: list, 
 
 
 def _check_backward(decl: OpDecl, arrays: list, kwargs: dict, constant: list, data: Any,
-                    atol: float, rtol: float) -> None:
+                    atol: float, rtol: float) -> Any:
     """Gradients against finite differences: with every input differentiable,
-    then (if any was drawn constant) with the drawn constant flags."""
+    then (if any was drawn constant) with the drawn constant flags. Returns
+    the seed (upstream gradient) used."""
     import mygrad as mg
 
     seed = None
@@ -210,6 +216,66 @@ def _check_backward(decl: OpDecl, arrays: list, kwargs: dict, constant: list, da
             assert t.grad.dtype == t.dtype, f"input {i}: gradient dtype {t.grad.dtype} != {t.dtype}"
             np.testing.assert_allclose(t.grad, n, rtol=rtol, atol=atol,
                                        err_msg=f"gradient of input {i} differs from finite differences")
+    return seed
+
+
+def _garbage(a: np.ndarray) -> np.ndarray:
+    return (np.asarray(a) * -1.7 + 0.31).astype(np.asarray(a).dtype)
+
+
+def _check_writes_after_forward(decl: OpDecl, arrays: list, kwargs: dict, seed: Any) -> None:
+    """Writes after the forward pass never change the gradients: into every
+    input array the memory guard left writeable (raw NumPy writes), and
+    through mygrad into every input and the output (recorded writes, which
+    keep the values the op's gradient rules read). A rule that reads more
+    than its op declares (``@reads``) fails here."""
+    import mygrad as mg
+
+    def grads(tensors: list) -> list:
+        return [None if t.grad is None else np.array(t.grad) for t in tensors]
+
+    leaves = [mg.tensor(a) for a in arrays]
+    out = decl(*leaves, **kwargs)
+    if not isinstance(out, mg.Tensor) or out.constant:
+        return
+    out.backward(seed)
+    expected = grads(leaves)
+
+    # raw NumPy writes into what the guard leaves writeable
+    leaves = [mg.tensor(a) for a in arrays]
+    out = decl(*leaves, **kwargs)
+    written = []
+    for i, t in enumerate(leaves):
+        arr = t.data
+        if arr.flags.writeable:
+            arr[...] = _garbage(arr)
+            written.append(i)
+    out.backward(seed)
+    for i, (t, e) in enumerate(zip(leaves, expected)):
+        assert t.grad is not None, f"input {i} received no gradient"
+        np.testing.assert_allclose(
+            t.grad, e, rtol=1e-6, atol=1e-9,
+            err_msg=(f"a raw write into input(s) {written}, which the memory guard left writeable after the "
+                     "forward pass (the op declares that its gradient rules do not read them), changed the "
+                     f"gradient of input {i}: a rule reads more than declared (fix its @reads)"),
+        )
+
+    # writes through mygrad into every input and the output (recorded)
+    leaves = [mg.tensor(a) for a in arrays]
+    inputs = [t * 1.0 for t in leaves]  # (not leaves: their old vertices keep the gradient path)
+    out = decl(*inputs, **kwargs)
+    consumer = +out
+    for t in (*inputs, out):
+        t[...] = _garbage(t.data)
+    consumer.backward(seed)
+    for i, (t, e) in enumerate(zip(leaves, expected)):
+        assert t.grad is not None, f"input {i} received no gradient"
+        np.testing.assert_allclose(
+            t.grad, e, rtol=1e-6, atol=1e-9,
+            err_msg=("writing into the inputs and the output in place after the forward pass changed the "
+                     f"gradient of input {i}: a rule reads a value (an input or the output) that its op does "
+                     "not declare (fix its @reads)"),
+        )
 
 
 def _check_table(table: Table) -> None:

@@ -100,3 +100,31 @@ def test_check_grad_detects_a_missing_gradient():
     a = np.array([1.0, 2.0])
     with pytest.raises(AssertionError):
         check_grad(lambda x: mg.multiply(x, x, constant=True) + 0.0, a)
+
+
+# ------------------------------------------- writes after the forward pass
+def _wrong_reads_plugin():
+    import mygrad.plugin as mp
+
+    bad_in = mp.ufunc_op(np.multiply, mp.reads()(lambda g, out, x, y: g * y), lambda g, out, x, y: g * x,
+                         name="wrongreads_in", numpy=None)
+    bad_out = mp.ufunc_op(np.exp, mp.reads()(lambda g, out, x: g * out), name="wrongreads_out", numpy=None)
+
+    class P:
+        @mp.hookimpl
+        def mygrad_ops(self):
+            return [bad_in, bad_out]
+
+    return P()
+
+
+def test_check_plugin_catches_a_rule_that_reads_more_than_declared():
+    from mygrad.plugin import registered
+    from mygrad.testing import check_plugin
+
+    with registered(_wrong_reads_plugin(), "wrong-reads"):
+        with pytest.raises(AssertionError) as info:
+            check_plugin("wrong-reads", max_examples=10)
+    text = str(info.value)
+    assert "wrongreads_in" in text and "wrongreads_out" in text
+    assert "@reads" in text

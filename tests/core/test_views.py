@@ -158,11 +158,12 @@ def test_internal_tensors_are_never_bases():
     assert np.shares_memory(r, a)
 
 
-def test_T_of_low_dim_tensor_is_itself():
+def test_T_of_low_dim_tensor_is_a_view_like_numpy():
     x = mg.tensor([1.0, 2.0])
-    assert x.T is x
+    t = x.T
+    assert t is not x and t.base is x and t.shape == (2,)
     s = mg.tensor(3.0)
-    assert s.T is s
+    assert s.T.base is s and s.T.shape == ()
 
 
 def test_atleast_returns_same_object_when_enough_dims_and_sequences_for_several():
