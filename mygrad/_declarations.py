@@ -304,7 +304,7 @@ def _run_rules(decl: Any, t: Tensor, g: np.ndarray, kwargs: dict, mask: Any) -> 
         vals = [p._data if isinstance(p, Tensor) else p for p in ins]
     out = t._data
     grads = decl.grads
-    for i in t._nidx[0]:
+    for i in t._plan[0]:
         if mask is None:
             gi = grads[i](g, out, *vals, **kwargs)
         else:
@@ -491,7 +491,7 @@ def _with_out(decl: OpDecl, inputs: tuple, kwargs: dict, constant: Any, out: Any
     out[...] = result._data
     # the result holds the caller's array now (same values): the guard covers it
     result._data = out
-    result._lk = EXPOSED
+    result._lock = EXPOSED
     sync(result)
     return result
 

@@ -46,19 +46,19 @@ def leaf(arr: np.ndarray, constant: bool, owned: bool = True) -> Tensor:
     t._grad = UNCONSUMED  # no op has used it yet (reads as ``grad is None``)
     t._seq = 0
     t._needs = 0
-    t._lk = HIDDEN if owned else EXPOSED
-    t._nidx = None
-    t._x = None
+    t._lock = HIDDEN if owned else EXPOSED
+    t._plan = None
+    t._ext = None
     return t
 
 
 def null_input_grad(p: Tensor) -> None:
     """Auto-nulling: a tensor used as input to a (non-view) op loses its grad."""
     p._grad = None
-    x = p._x
+    x = p._ext
     if x is not None and x.base is not None:
-        x.gcache = None
-        x.gnull = x.base._grad
+        x.grad_cache = None
+        x.grad_nulled_at = x.base._grad
 
 
 def record(arr: np.ndarray, op: Any, inputs: tuple, nidx: tuple, saved: Any, guard: bool, owned: bool = True) -> Tensor:
@@ -70,7 +70,7 @@ def record(arr: np.ndarray, op: Any, inputs: tuple, nidx: tuple, saved: Any, gua
     t._inputs = inputs
     t._saved = saved
     t._seq = next_seq()
-    t._nidx = nidx
+    t._plan = nidx
     unit = nidx[3]
     for i in nidx[1]:
         add_need(inputs[i], unit)
@@ -84,15 +84,15 @@ def add_need(p: Tensor, unit: int) -> None:
     UNGUARDED, see mygrad._memory_guard)."""
     n = p._needs
     p._needs = n + unit
-    if p._x is None:
-        if unit == GUARDED and p._lk == EXPOSED:
+    if p._ext is None:
+        if unit == GUARDED and p._lock == EXPOSED:
             sync(p)
         return
     if n == 0:
         note_view_need(p, 1)
     if unit == GUARDED:
         B = family_root(p)
-        if B._lk == EXPOSED:
+        if B._lock == EXPOSED:
             sync(B)
 
 
@@ -104,9 +104,9 @@ def note_view_need(p: Tensor, delta: int) -> None:
     """A view started (+1) or stopped (-1) being read by a live graph: its root
     keeps such views, so that an in-place op finds the views whose values it
     must preserve without scanning every view."""
-    base = p._x.base
+    base = p._ext.base
     if base is not None:
-        bx = base._x
+        bx = base._ext
         if delta > 0:
             if bx.needy is None:
                 bx.needy = {}
@@ -122,9 +122,9 @@ REFRESH: list = [None]
 
 def touch(p: Tensor) -> None:
     """Bring a tensor with extension state up to date before it is used."""
-    x = p._x
+    x = p._ext
     base = x.base
-    if base is not None and x.bver != base._x.version:
+    if base is not None and x.base_version != base._ext.version:
         REFRESH[0](p)
 
 
@@ -140,7 +140,7 @@ def coerce(x: Any, tracking: bool) -> tuple[Any, Any, int]:
     constant tensor, so that the memory guard can lock it.
     """
     if isinstance(x, Tensor):
-        if x._x is not None and tracking:
+        if x._ext is not None and tracking:
             touch(x)
         return x, x._data, 1 if x._constant else 2
     if isinstance(x, _ndarray):
@@ -227,7 +227,7 @@ def execute_op(
     )
     if tracking:
         for x in tensors:
-            if x._x is not None:
+            if x._ext is not None:
                 touch(x)
     op = Op()
     kwargs = dict(op_kwargs or {})

@@ -50,7 +50,7 @@ def make_fast_ufunc(decl: Any) -> Callable:
                 return decl._call(x, *more, **kwargs)
             if type(x) is not T:
                 return decl._general((x,), None, True, None, None, {})
-            xx = x._x
+            xx = x._ext
             if xx is not None:
                 touch(x)
             out = f(x._data)
@@ -71,18 +71,18 @@ def make_fast_ufunc(decl: Any) -> Callable:
             t._grad = UNCONSUMED
             t._seq = seq()
             t._needs = 0
-            t._lk = 0  # HIDDEN: a fresh array nobody else holds (nothing to lock)
-            t._x = None
+            t._lock = 0  # HIDDEN: a fresh array nobody else holds (nothing to lock)
+            t._ext = None
             if guard:
-                t._nidx = plan1
+                t._plan = plan1
                 if need_out1:  # the rule reads the output
                     t._needs = GUARDED
             else:
-                t._nidx = plan1_off
+                t._plan = plan1_off
                 if need_out1:
                     t._needs = UNGUARDED
             if need_x1:
-                if xx is None and not x._lk:  # (add_need, for a hidden root)
+                if xx is None and not x._lock:  # (add_need, for a hidden root)
                     x._needs += GUARDED if guard else UNGUARDED
                 else:
                     add_need(x, GUARDED if guard else UNGUARDED)
@@ -102,7 +102,7 @@ def make_fast_ufunc(decl: Any) -> Callable:
         def fast2(x: Any, y: Any) -> Any:
             tx = type(x)
             if tx is T:
-                xx = x._x
+                xx = x._ext
                 if xx is not None:
                     touch(x)
                 a = x._data
@@ -114,7 +114,7 @@ def make_fast_ufunc(decl: Any) -> Callable:
                 return decl._general((x, y), None, True, None, None, {})
             ty = type(y)
             if ty is T:
-                yx = y._x
+                yx = y._ext
                 if yx is not None:
                     touch(y)
                 b = y._data
@@ -143,19 +143,19 @@ def make_fast_ufunc(decl: Any) -> Callable:
             t._grad = UNCONSUMED
             t._seq = seq()
             t._needs = 0
-            t._lk = 0  # HIDDEN: a fresh array nobody else holds (nothing to lock)
-            t._nidx = plan
-            t._x = None
+            t._lock = 0  # HIDDEN: a fresh array nobody else holds (nothing to lock)
+            t._plan = plan
+            t._ext = None
             unit = GUARDED if guard else UNGUARDED
             if need_out:
                 t._needs = unit
             if need_x:
-                if xx is None and not x._lk:  # (add_need, for a hidden root)
+                if xx is None and not x._lock:  # (add_need, for a hidden root)
                     x._needs += unit
                 else:
                     add_need(x, unit)
             if need_y:
-                if yx is None and not y._lk:
+                if yx is None and not y._lock:
                     y._needs += unit
                 else:
                     add_need(y, unit)

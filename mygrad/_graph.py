@@ -5,7 +5,7 @@ A tensor is its own graph vertex. A tensor made by an op holds:
 * ``_op``     -- the op (a declared op, or an :class:`~mygrad.Operation`
   instance) whose ``backprop(tensor, grad)`` sends ``grad`` to the inputs;
 * ``_inputs`` -- the op's inputs (tensors and Python scalars);
-* ``_nidx``   -- ``(grad_idx, need_idx, needs_out)``: which inputs receive
+* ``_plan``   -- ``(grad_idx, need_idx, needs_out)``: which inputs receive
   gradients, which inputs' values the rules read (they hold a memory-guard
   need), and whether the rules read the output;
 * ``_seq``    -- when it was made (a global sequence number); a cleared tensor
@@ -212,7 +212,7 @@ def _toposort(root, check: bool = True) -> list:
             resolve(t)
         seq = t._seq
         ins = t._inputs
-        for i in t._nidx[0]:
+        for i in t._plan[0]:
             p = ins[i]
             if check and p._seq < 0 and -p._seq > seq:
                 raise InvalidBackprop(
@@ -245,19 +245,19 @@ def drop_need(p, unit: int) -> None:
     """One live node stopped reading ``p``'s values (see mygrad._memory_guard)."""
     n = p._needs - unit
     p._needs = n
-    x = p._x
+    x = p._ext
     if x is None:
-        if p._lk == LOCKED and unit == GUARDED:
+        if p._lock == LOCKED and unit == GUARDED:
             sync(p)
         return
     B = x.base
     if B is None:
         B = p
     elif n == 0:
-        needy = B._x.needy
+        needy = B._ext.needy
         if needy:
             needy.pop(id(p), None)
-    if B._lk == LOCKED and unit == GUARDED:
+    if B._lock == LOCKED and unit == GUARDED:
         sync(B)
 
 
@@ -266,9 +266,9 @@ def release(t, alive: bool = False) -> None:
     ``t`` itself. This is also ``Tensor.__del__`` (``alive=False``): then
     ``t``'s in-place history stops counting, and the locks of its memory
     family (if its arrays were handed out) are released."""
-    nidx = t._nidx
+    nidx = t._plan
     if nidx is not None and (nidx[1] or nidx[2]):
-        t._nidx = None
+        t._plan = None
         ins = t._inputs
         unit = nidx[3]
         resolve = RESOLVE_ONE[0] if HISTORY[0] else None
@@ -280,7 +280,7 @@ def release(t, alive: bool = False) -> None:
         if nidx[2]:
             drop_need(t, unit)
     if not alive:
-        x = t._x
+        x = t._ext
         if x is not None:
             if x.hist:
                 HISTORY[0] -= len(x.hist)
@@ -301,15 +301,15 @@ def _clear(order) -> None:
             t._inputs = None
             t._saved = None
         t._seq = stamp
-        x = t._x
+        x = t._ext
         if x is not None:
             if x.base is not None:
-                x.bver = -1  # a view used again gets a new vertex: a view of its parent
-            elif t._lk == LOCKED:
+                x.base_version = -1  # a view used again gets a new vertex: a view of its parent
+            elif t._lock == LOCKED:
                 sync(t)  # a leaf now: its memory is free unless a live node reads it
     if HISTORY[0]:
         for t in order:
-            x = t._x
+            x = t._ext
             if x is not None and x.hist:
                 _drop_cleared_history(x)
 
@@ -362,13 +362,13 @@ def backward(root, grad=None) -> None:
     if root._constant:
         clear_graph(root)
         return
-    if root._x is not None and REFRESH_ROOT[0] is not None:
+    if root._ext is not None and REFRESH_ROOT[0] is not None:
         REFRESH_ROOT[0](root)  # a stale view backprops through its current vertex
     order = _toposort(root)
     for t in order:
         t._grad = None
-        if t._x is not None:
-            t._x.gcache = None
+        if t._ext is not None:
+            t._ext.grad_cache = None
     data = root._data
     if grad is None:
         seed = np.ones(data.shape, dtype=data.dtype)

@@ -51,7 +51,7 @@ __all__ = ["mutate", "assign", "inplace_ufunc", "inplace_operator", "assign_resu
 
 # ------------------------------------------------------------- resolution
 def _resolve_one(p: Any, seq: int) -> Any:
-    x = getattr(p, "_x", None)
+    x = getattr(p, "_ext", None)
     if x is None or not x.hist:
         return p
     v = x.hist.at(seq)
@@ -67,7 +67,7 @@ def resolve(t: Tensor) -> None:
     new = None
     seq = t._seq
     for i, p in enumerate(ins):
-        x = getattr(p, "_x", None)
+        x = getattr(p, "_ext", None)
         if x is None or not x.hist:
             continue
         v = x.hist.at(seq)
@@ -97,8 +97,8 @@ class _SetRegion:
     def backprop(self, t: Tensor, g: np.ndarray) -> None:
         p, n = t._inputs
         steps, key, mask, last = t._saved
-        grad_idx = t._nidx[0]
-        x = t._x
+        grad_idx = t._plan[0]
+        x = t._ext
         owned = x is not None and x.hidden
         G = g if owned else g.copy()
         if owned:
@@ -149,7 +149,7 @@ def mutate(target: Tensor, value_fn: Callable[[], Any], *, key: Any = NOKEY, mas
         value = data_of(value_fn())
         write(target._data, key, value, mask, casting, root_of(target))
         return target
-    if target._x is not None:
+    if target._ext is not None:
         touch(target)
     # no op has used B's current vertex yet, except (maybe) the op computing the
     # value: then only B's next vertex can reach the current one (see _forget).
@@ -159,7 +159,7 @@ def mutate(target: Tensor, value_fn: Callable[[], Any], *, key: Any = NOKEY, mas
     value = value_fn()
     if not isinstance(value, Tensor):
         value = leaf(np.asarray(coerce(value, True)[1]), True, owned=False)
-    elif value._x is not None:
+    elif value._ext is not None:
         touch(value)
     if REFRESHES[0] != refreshes:
         only_successor = False
@@ -235,7 +235,7 @@ def _hand_over(X: Tensor, saved: np.ndarray | None, seq: int) -> Tensor:
     # a new array object even without a copy: setting X's shape later must not
     # reshape the placeholder's array. Its array is private: nothing to lock.
     P = leaf(X._data.view() if saved is None else saved, X._constant)
-    P._op, P._inputs, P._saved, P._nidx, P._seq = X._op, X._inputs, X._saved, X._nidx, X._seq
+    P._op, P._inputs, P._saved, P._plan, P._seq = X._op, X._inputs, X._saved, X._plan, X._seq
     P._needs = X._needs
     P._grad = X._grad if X._grad is UNCONSUMED else None
     px = ext(P)
@@ -244,11 +244,11 @@ def _hand_over(X: Tensor, saved: np.ndarray | None, seq: int) -> Tensor:
         px.live = X._data  # an Operation may hold this array: see operation_base
     x = ext(X)
     if X._needs and x.base is not None:
-        needy = x.base._x.needy
+        needy = x.base._ext.needy
         if needy:
             needy.pop(id(X), None)
     consumed = X._needs or (X._grad is not UNCONSUMED and not X._constant)
-    X._op = X._inputs = X._saved = X._nidx = None
+    X._op = X._inputs = X._saved = X._plan = None
     X._needs = 0
     X._seq = seq
     if consumed:
@@ -263,7 +263,7 @@ def _hand_over(X: Tensor, saved: np.ndarray | None, seq: int) -> Tensor:
 def _drop_entry(X: Tensor, P: Tensor) -> list:
     """Remove ``P`` from ``X``'s history (no consumer will look for it);
     returns the history's vertices."""
-    hist = X._x.hist
+    hist = X._ext.hist
     if hist is None:
         return []
     verts = hist.verts
@@ -291,7 +291,7 @@ def _forget(X: Tensor, P: Tensor) -> None:
 
 
 def _set_vertex(X: Tensor, op: Any, inputs: tuple, saved: Any, nidx: tuple, seq: int, guard: bool) -> None:
-    X._op, X._inputs, X._saved, X._nidx, X._seq = op, inputs, saved, nidx, seq
+    X._op, X._inputs, X._saved, X._plan, X._seq = op, inputs, saved, nidx, seq
     X._grad = UNCONSUMED
     for p in inputs:
         if getattr(p, "_grad", None) is UNCONSUMED:
@@ -305,9 +305,9 @@ def _set_vertex(X: Tensor, op: Any, inputs: tuple, saved: Any, nidx: tuple, seq:
 
 def _take_over(B: Tensor, value: Tensor, guard: bool) -> None:
     """``B`` becomes the output of ``value``'s op (a whole-tensor update)."""
-    nidx = value._nidx
-    B._op, B._inputs, B._saved, B._nidx, B._seq = value._op, value._inputs, value._saved, nidx, value._seq
-    value._nidx = None  # its needs now belong to B
+    nidx = value._plan
+    B._op, B._inputs, B._saved, B._plan, B._seq = value._op, value._inputs, value._saved, nidx, value._seq
+    value._plan = None  # its needs now belong to B
     value._op = value._inputs = None
     if nidx[2]:
         drop_need(value, nidx[3])
@@ -327,11 +327,11 @@ def refresh(V: Tensor) -> None:
     mode = get_mode()
     if not mode.track:
         return
-    x = V._x
+    x = V._ext
     parent = x.parent
-    if parent._x is not None:
+    if parent._ext is not None:
         touch(parent)
-    x.bver = x.base._x.version
+    x.base_version = x.base._ext.version
     if V._constant:
         return
     REFRESHES[0] += 1
@@ -361,9 +361,9 @@ REFRESH[0] = refresh
 def _null_grads(tensors: Any) -> None:
     for X in tensors:
         X._grad = None
-        x = X._x
+        x = X._ext
         if x is not None:
-            x.gcache = None
+            x.grad_cache = None
 
 
 # ----------------------------------------------------------- untracked writes
@@ -378,11 +378,11 @@ def _untracked_root(target: Tensor, operands: tuple) -> Tensor | None:
     need no gradient. Such a ``B`` stays a leaf: the gradient of its old
     value would reach nobody anyway.
     """
-    x = target._x
+    x = target._ext
     B = target if x is None or x.base is None else x.base
-    if B._needs or not target._data.flags.writeable or (B._lk and _REG):
+    if B._needs or not target._data.flags.writeable or (B._lock and _REG):
         return None  # (memory handed out while locks exist: the write checks who else reads it)
-    bx = B._x
+    bx = B._ext
     if bx is not None and bx.needy:
         return None
     if not B._constant:
@@ -390,7 +390,7 @@ def _untracked_root(target: Tensor, operands: tuple) -> Tensor | None:
         # a gradient array (and no views) means that no op used B since the
         # backward that set it: that backward cleared every graph through B
         if B is not target or B._op is not None or not (
-                g is UNCONSUMED or (type(g) is np.ndarray and B._x is None)):
+                g is UNCONSUMED or (type(g) is np.ndarray and B._ext is None)):
             return None
         for a in operands:
             if isinstance(a, Tensor) and not a._constant and a is not B:
@@ -401,7 +401,7 @@ def _untracked_root(target: Tensor, operands: tuple) -> Tensor | None:
 def _after_untracked(B: Tensor) -> None:
     if not B._constant:
         B._grad = UNCONSUMED  # an in-place op nulls the target's grad
-    bx = B._x
+    bx = B._ext
     if bx is not None:
         bx.version += 1  # views get new vertices when next used
 
@@ -506,7 +506,7 @@ def set_shape(t: Tensor, newshape: Any) -> None:
     if not mode.track:
         _swap_array(t, root, old, new)
         return
-    if t._x is not None:
+    if t._ext is not None:
         touch(t)
     seq = next_seq()
     only_successor = t._grad is UNCONSUMED
@@ -515,14 +515,14 @@ def set_shape(t: Tensor, newshape: Any) -> None:
     P = _hand_over(t, old.copy() if t._needs else None, seq)
     _swap_array(t, root, old, new)
     if root is not t:
-        x = t._x
-        x.vops = [*x.vops, (reshape, {"shape": new_shape})]
+        x = t._ext
+        x.steps = [*x.steps, (reshape, {"shape": new_shape})]
     ext(root).version += 1  # views of t get new vertices when next used
     if not t._constant:
         _set_vertex(t, reshape, (P,), {"shape": new_shape}, (reshape.table if mode.guard else reshape.table_off)[2],
                     seq, mode.guard)
     if root is not t:
-        t._x.bver = root._x.version
+        t._ext.base_version = root._ext.version
         t._grad = None
     elif t._op is not None and only_successor:
         # nothing consumed t's old vertex P: only t's new vertex reaches it (see _forget)
@@ -537,10 +537,10 @@ def _swap_array(t: Tensor, root: Tensor, old: np.ndarray, new: np.ndarray) -> No
     if not new.flags.writeable and not old.flags.writeable:
         note_inherited_lock(new, old)  # (read-only only while `old` is locked)
     t._data = new
-    if root._lk:  # arrays of this memory were handed out: the old one stays covered
+    if root._lock:  # arrays of this memory were handed out: the old one stays covered
         add_array(root, old)
     if t is not root:
-        t._lk = HIDDEN  # the new array is not handed out yet
+        t._lock = HIDDEN  # the new array is not handed out yet
 
 
 _tensor_mod._SHAPE_SETTER[0] = set_shape
@@ -564,7 +564,7 @@ def set_data(t: Tensor, value: Any) -> None:
     tracking = MODE.get().track
     if tracking:
         check_dtype(arr)
-    x = t._x
+    x = t._ext
     if x is not None and x.base is not None:
         raise ValueError(
             "cannot give a view tensor new data: it shares its base's memory; write into it "
@@ -574,31 +574,31 @@ def set_data(t: Tensor, value: Any) -> None:
     views = live_views(t)
     if tracking:
         for v in views:
-            if v._x.bver != v._x.base._x.version:
+            if v._ext.base_version != v._ext.base._ext.version:
                 refresh(v)  # its vertex must describe the values it keeps
     if tracking and _needs_hand_over(t):
-        old_state = t._lk
+        old_state = t._lock
         unconsumed = t._grad is UNCONSUMED
         P = _hand_over(t, None, next_seq())
         P._data = t._data  # the old array itself: its values are what earlier results read
-        x = t._x
+        x = t._ext
         if old_state:  # arrays of the old memory were handed out: they stay covered, now by P
-            px = P._x
-            P._lk, px.exposed, px.held = old_state, x.exposed, x.held
+            px = P._ext
+            P._lock, px.exposed, px.held = old_state, x.exposed, x.held
             x.exposed = x.held = None
-            t._lk = HIDDEN
+            t._lock = HIDDEN
             sync(P)
         if unconsumed:  # no op used t's old vertex: nothing can reach it
             _forget(t, P)
         x.version += 1
-    elif t._x is not None:
-        t._x.exposed = None  # (not locked: nothing depends on the old memory)
+    elif t._ext is not None:
+        t._ext.exposed = None  # (not locked: nothing depends on the old memory)
     for v in views:
         unlink_view(v)
-    if t._x is not None:
-        t._x.needy = None
+    if t._ext is not None:
+        t._ext.needy = None
     t._data = arr
-    t._lk = EXPOSED if handed_in else HIDDEN
+    t._lock = EXPOSED if handed_in else HIDDEN
     if arr.dtype.kind != "f" and tracking:
         t._constant = True  # (integer data: a constant, like the constructor makes it)
     if not t._constant and t._grad is not UNCONSUMED and type(t._grad) is not np.ndarray:
@@ -610,7 +610,7 @@ def _needs_hand_over(t: Tensor) -> bool:
     """Whether a live graph may still reach ``t``'s current vertex or values."""
     if t._op is not None or t._needs:
         return True
-    x = t._x
+    x = t._ext
     if x is not None and x.needy:
         return True
     g = t._grad

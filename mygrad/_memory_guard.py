@@ -11,7 +11,7 @@ ndarray ``out=``), or an array an :class:`~mygrad.Operation` returned.
 
 So the guard works per *memory family* (a root tensor and the view tensors
 that share its memory) and only on the arrays of the family that were handed
-out. The root's ``_lk`` slot holds the family's :class:`Lock` state:
+out. The root's ``_lock`` slot holds the family's :class:`Lock` state:
 
 * ``HIDDEN``  -- no array of the family was handed out: nothing to lock (most
   intermediate results; this costs nothing per op);
@@ -23,7 +23,7 @@ out. The root's ``_lk`` slot holds the family's :class:`Lock` state:
   node (a raw write would make its values differ from what its node
   computed).
 
-A view tensor's ``_lk`` only says whether its own array was registered with
+A view tensor's ``_lock`` only says whether its own array was registered with
 its root (``EXPOSED``) or not (``HIDDEN``).
 
 Locks are counted per array in a registry (several families may lock the
@@ -50,7 +50,7 @@ __all__ = [
 
 
 class Lock(IntEnum):
-    """State of a memory family's handed-out arrays (``Tensor._lk`` of its root)."""
+    """State of a memory family's handed-out arrays (``Tensor._lock`` of its root)."""
 
     HIDDEN = 0
     EXPOSED = 1
@@ -151,7 +151,7 @@ def note_inherited_lock(view: np.ndarray, parent: np.ndarray) -> None:
 # ------------------------------------------------------------- families
 def family_root(t):
     """The root tensor of ``t``'s memory family (``t`` unless it is a view)."""
-    x = t._x
+    x = t._ext
     if x is None or x.base is None:
         return t
     return x.base
@@ -162,10 +162,10 @@ def protected(B) -> bool:
     if B._needs & LOCKING:
         return True
     if B._op is not None:
-        plan = B._nidx
+        plan = B._plan
         if plan is not None and plan[3] == GUARDED:
             return True
-    x = B._x
+    x = B._ext
     if x is not None and x.needy:
         for v in x.needy.values():
             if v._needs & LOCKING:
@@ -179,13 +179,13 @@ def depended_on(B) -> bool:
     (inside ``no_autodiff``) must then be refused."""
     if B._needs or B._op is not None:
         return True
-    x = B._x
+    x = B._ext
     return x is not None and bool(x.needy)
 
 
 def sync(B) -> None:
     """Bring root ``B``'s handed-out arrays in line with :func:`protected`."""
-    lk = B._lk
+    lk = B._lock
     if lk == HIDDEN:
         return
     want = protected(B)
@@ -194,22 +194,22 @@ def sync(B) -> None:
             held = _family_arrays(B)
             for a in held:
                 lock_array(a)
-            B._x.held = held
-            B._lk = LOCKED
+            B._ext.held = held
+            B._lock = LOCKED
     elif lk == LOCKED:
-        x = B._x
+        x = B._ext
         held = x.held
         x.held = None
-        B._lk = EXPOSED
+        B._lock = EXPOSED
         for a in held:  # bases first (see _family_arrays)
             unlock_array(a)
 
 
 def held_ids(B) -> set:
     """ids of the arrays that ``B``'s family currently locks."""
-    if B._lk != LOCKED:
+    if B._lock != LOCKED:
         return set()
-    return {id(a) for a in B._x.held}
+    return {id(a) for a in B._ext.held}
 
 
 def _with_bases(arrays, seen: set) -> list:
@@ -246,7 +246,7 @@ def add_array(B, a: np.ndarray) -> None:
     if x.exposed is None:
         x.exposed = []
     x.exposed.append(weakref.ref(a))
-    if B._lk == LOCKED:
+    if B._lock == LOCKED:
         more = _with_bases([a], {id(h) for h in x.held})
         for arr in more:
             lock_array(arr)
@@ -255,16 +255,16 @@ def add_array(B, a: np.ndarray) -> None:
 
 def expose(t) -> None:
     """``t``'s array is being handed out: from now on the guard covers it."""
-    x = t._x
+    x = t._ext
     if x is None or x.base is None:  # a root: its own array is always covered
-        t._lk = EXPOSED
+        t._lock = EXPOSED
         sync(t)
         return
-    t._lk = EXPOSED  # (a view: its array is registered with the root)
+    t._lock = EXPOSED  # (a view: its array is registered with the root)
     B = x.base
-    if B._lk == HIDDEN:
+    if B._lock == HIDDEN:
         _ext(B).exposed = [weakref.ref(t._data)]
-        B._lk = EXPOSED
+        B._lock = EXPOSED
         sync(B)
     else:
         add_array(B, t._data)

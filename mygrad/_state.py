@@ -30,12 +30,12 @@ class Ext:
 
     Views
         ``base``    the root tensor of a view (None for a non-view)
-        ``parent``  the tensor this view was taken from; ``vops`` the view
+        ``parent``  the tensor this view was taken from; ``steps`` the view
                     steps ``[(op, kwargs), ...]`` that make it from its parent,
-                    whose shape was ``pshape`` then
-        ``bver``    the root's ``version`` when this view's vertex was made
-        ``gcache``  the cached gradient view ``(base_grad, view_of_it)``
-        ``gnull``   the base gradient that was current when this view's
+                    whose shape was ``parent_shape`` then
+        ``base_version``    the root's ``version`` when this view's vertex was made
+        ``grad_cache``  the cached gradient view ``(base_grad, view_of_it)``
+        ``grad_nulled_at``   the base gradient that was current when this view's
                     gradient was nulled
     Roots
         ``version`` number of in-place mutations of the memory so far
@@ -52,20 +52,20 @@ class Ext:
                     placeholder keeps a copy of
     """
 
-    __slots__ = ("base", "parent", "vops", "pshape", "version", "needy", "bver", "hist", "gcache", "gnull",
+    __slots__ = ("base", "parent", "steps", "parent_shape", "version", "needy", "base_version", "hist", "grad_cache", "grad_nulled_at",
                  "hidden", "views", "exposed", "held", "live")
 
     def __init__(self) -> None:
         self.base = None
         self.parent = None
-        self.vops = None
-        self.pshape = None
+        self.steps = None
+        self.parent_shape = None
         self.version = 0
         self.needy = None
-        self.bver = 0
+        self.base_version = 0
         self.hist = None
-        self.gcache = None
-        self.gnull = None
+        self.grad_cache = None
+        self.grad_nulled_at = None
         self.hidden = False
         self.views = None
         self.exposed = None
@@ -75,7 +75,7 @@ class Ext:
 
 def ext(t) -> Ext:
     """``t``'s extension record, created on first use."""
-    x = t._x
+    x = t._ext
     if x is None:
-        x = t._x = Ext()
+        x = t._ext = Ext()
     return x

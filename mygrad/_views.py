@@ -36,7 +36,7 @@ __all__ = ["ext", "link_view", "view_grad", "chain_to", "replay", "root_of", "is
 
 
 def root_of(t: Tensor) -> Tensor:
-    x = t._x
+    x = t._ext
     if x is not None and x.base is not None:
         return x.base
     return t
@@ -57,10 +57,10 @@ def link_view(out: Tensor, parent: Tensor, steps: list) -> None:
     base = px.base if px.base is not None else parent
     x.base = base
     x.parent = parent
-    x.pshape = parent._data.shape
-    x.vops = steps
+    x.parent_shape = parent._data.shape
+    x.steps = steps
     bx = ext(base)
-    x.bver = bx.version
+    x.base_version = bx.version
     views = bx.views
     if views is None:
         views = bx.views = weakref.WeakValueDictionary()  # (a view that dies leaves no trace)
@@ -69,32 +69,32 @@ def link_view(out: Tensor, parent: Tensor, steps: list) -> None:
 
 def live_views(t: Tensor) -> list:
     """The views of root ``t`` that are alive and still linked to it."""
-    x = t._x
+    x = t._ext
     if x is None or not x.views:
         return []
-    return [v for v in list(x.views.values()) if v._x is not None and v._x.base is t]
+    return [v for v in list(x.views.values()) if v._ext is not None and v._ext.base is t]
 
 
 def unlink_view(v: Tensor) -> None:
     """Detach view ``v`` from its base: it keeps its values (a copy) and its
     graph vertex, and gets its own memory and gradient."""
-    x = v._x
+    x = v._ext
     v._data = v._data.copy()
-    x.base = x.parent = x.vops = x.pshape = None
-    x.bver = 0
-    x.gcache = x.gnull = None
-    v._lk = HIDDEN
+    x.base = x.parent = x.steps = x.parent_shape = None
+    x.base_version = 0
+    x.grad_cache = x.grad_nulled_at = None
+    v._lock = HIDDEN
 
 
 def steps_from_parent(v: Tensor) -> list:
     """``v``'s view steps from its parent's *current* array: if the parent's
     shape was set since, reshape it back first."""
-    x = v._x
-    if x.parent._data.shape != x.pshape:
+    x = v._ext
+    if x.parent._data.shape != x.parent_shape:
         from mygrad._core_ops.shaping import reshape
 
-        return [(reshape, {"shape": x.pshape}), *x.vops]
-    return x.vops
+        return [(reshape, {"shape": x.parent_shape}), *x.steps]
+    return x.steps
 
 
 def chain_to(v: Tensor) -> list:
@@ -102,7 +102,7 @@ def chain_to(v: Tensor) -> list:
     steps: list = []
     t = v
     while True:
-        x = t._x
+        x = t._ext
         if x is None or x.base is None:
             break
         steps[:0] = steps_from_parent(t)
@@ -123,12 +123,12 @@ def _same_layout(a: np.ndarray, b: np.ndarray) -> bool:
 
 def view_grad(v: Tensor) -> Any:
     """``v.grad`` for a view: the matching view of its base's gradient."""
-    x = v._x
+    x = v._ext
     base = x.base
     bg = base._grad
-    if bg is None or bg is UNCONSUMED or x.gnull is bg:
+    if bg is None or bg is UNCONSUMED or x.grad_nulled_at is bg:
         return None
-    cache = x.gcache
+    cache = x.grad_cache
     if cache is not None and cache[0] is bg:
         return cache[1]
     if bg.base is not None or not _same_layout(bg, base._data):
@@ -138,7 +138,7 @@ def view_grad(v: Tensor) -> Any:
         own[...] = bg
         base._grad = bg = own
     g = replay(bg, chain_to(v))
-    x.gcache = (bg, g)
+    x.grad_cache = (bg, g)
     return g
 
 

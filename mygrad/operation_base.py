@@ -134,7 +134,7 @@ def _overwritten(vertices) -> list:
     copy of the values a live graph reads)."""
     pairs = []
     for v in vertices:
-        x = getattr(v, "_x", None)
+        x = getattr(v, "_ext", None)
         if x is not None and x.live is not None:
             pairs.append((x.live, v._data))
     return pairs

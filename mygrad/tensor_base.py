@@ -110,9 +110,9 @@ class Tensor:
         "_grad",
         "_seq",
         "_needs",
-        "_lk",
-        "_nidx",
-        "_x",
+        "_lock",
+        "_plan",
+        "_ext",
         "__weakref__",
     )
 
@@ -121,8 +121,8 @@ class Tensor:
 
     def __new__(cls, *args: Any, **kwargs: Any) -> "Tensor":
         t = object.__new__(cls)
-        t._nidx = t._x = None  # what __del__ reads, even if __init__ then fails
-        t._lk = HIDDEN
+        t._plan = t._ext = None  # what __del__ reads, even if __init__ then fails
+        t._lock = HIDDEN
         return t
 
     def __init__(
@@ -135,10 +135,10 @@ class Tensor:
         ndmin: int = 0,
     ) -> None:
         # every slot is set before anything can fail: __del__ reads them
-        self._op = self._inputs = self._saved = self._nidx = self._x = None
+        self._op = self._inputs = self._saved = self._plan = self._ext = None
         self._grad = UNCONSUMED
         self._seq = self._needs = 0
-        self._lk = HIDDEN
+        self._lock = HIDDEN
         _check_constant(constant)
         if isinstance(x, Tensor):
             # a tensor's memory is never shared with another tensor except as a
@@ -160,7 +160,7 @@ class Tensor:
             check_dtype(arr)
         self._data = arr
         self._constant = resolve_constant(constant, arr, tracking)
-        self._lk = EXPOSED if handed_out else HIDDEN
+        self._lock = EXPOSED if handed_out else HIDDEN
 
     # ------------------------------------------------------------------ data
     @property
@@ -178,7 +178,7 @@ class Tensor:
         their gradients), and views of ``t`` are detached (they keep their
         values, as copies).
         """
-        if not self._lk:  # handed out for the first time: the guard covers it now
+        if not self._lock:  # handed out for the first time: the guard covers it now
             expose(self)
         return self._data
 
@@ -192,7 +192,7 @@ class Tensor:
 
         For a view, this is the matching view of its base's gradient.
         """
-        x = self._x
+        x = self._ext
         if x is not None and x.base is not None:
             return _VIEW_GRAD[0](self)
         g = self._grad
@@ -216,7 +216,7 @@ class Tensor:
     def base(self) -> "Tensor | None":
         """The tensor whose memory this view shares (the root of a chain of
         views), or ``None``."""
-        x = self._x
+        x = self._ext
         return None if x is None else x.base
 
     @property
@@ -262,10 +262,10 @@ class Tensor:
     def null_grad(self) -> "Tensor":
         """Set ``self.grad`` to ``None`` in place and return ``self``."""
         self._grad = None
-        x = self._x
+        x = self._ext
         if x is not None and x.base is not None:
-            x.gcache = None
-            x.gnull = x.base._grad
+            x.grad_cache = None
+            x.grad_nulled_at = x.base._grad
         return self
 
     def null_gradients(self, clear_graph: bool = True) -> None:
@@ -341,7 +341,7 @@ class Tensor:
             return arr.astype(dtype)
         if copy:
             return arr.copy()
-        if not self._lk:  # handed out: the guard covers it now
+        if not self._lock:  # handed out: the guard covers it now
             expose(self)
         return arr
 
