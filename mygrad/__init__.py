@@ -18,7 +18,7 @@ and ``mygrad-ops-nnet``. Their names appear here once loaded; list them with
 
 from mygrad._version import __version__
 from mygrad import errors
-from mygrad._modes import (
+from mygrad._core.modes import (
     mem_guard_active,
     mem_guard_off,
     mem_guard_on,
@@ -26,10 +26,9 @@ from mygrad._modes import (
     turn_memory_guarding_off,
     turn_memory_guarding_on,
 )
-from mygrad.tensor_base import Tensor
-from mygrad.operation_base import Operation
-from mygrad._engine import execute_op
-from mygrad._declarations import Ufunc as ufunc
+from mygrad._core.tensor import Tensor
+from mygrad.operation_base import Operation, execute_op
+from mygrad._declarations.ufunc import Ufunc as ufunc
 from mygrad.tensor_creation import (
     arange,
     asarray,
@@ -45,17 +44,31 @@ from mygrad.tensor_creation import (
     tensor,
     zeros,
 )
-from mygrad import _dispatch  # noqa: F401  (installs NumPy's protocols on Tensor)
-from mygrad import operation_base, tensor_creation, typing  # noqa: F401  (public submodules)
 from mygrad._dtypes import *  # noqa: F403  (dtype aliases and constants)
 from mygrad._dtypes import __all__ as _dtype_names
+from mygrad._io import load, save
+from mygrad._plugins import dispatch as _dispatch  # noqa: F401  (NumPy's protocols on Tensor)
 from mygrad._plugins.manager import MANAGER as _MANAGER
 from mygrad._plugins.providers import namespace_getattr as _namespace_getattr
-from mygrad import indexing_routines, linalg, math, nnet, tensor_manip  # noqa: F401  (family modules)
-from mygrad import _inplace, _views  # noqa: F401  (install the view and in-place machinery)
-from mygrad import computational_graph, no_grad_funcs, random, ufuncs  # noqa: F401
-from mygrad._io import load, save
 from mygrad import _core_plugin
+# public submodules (MyGrad 2.x's paths) and the family modules the packs fill
+from mygrad import (  # noqa: F401
+    computational_graph,
+    indexing_routines,
+    linalg,
+    math,
+    nnet,
+    no_grad_funcs,
+    operation_base,
+    plugin,
+    plugins,
+    random,
+    tensor_base,
+    tensor_creation,
+    tensor_manip,
+    typing,
+    ufuncs,
+)
 
 __all__ = [
     "Tensor",

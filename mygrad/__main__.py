@@ -9,7 +9,7 @@ import sys
 
 def _plugins(as_json: bool) -> int:
     import mygrad
-    from mygrad.plugin import plugins
+    from mygrad.plugins import plugins
 
     infos = [p.as_dict() for p in plugins()]
     if as_json:

@@ -13,8 +13,8 @@ import numpy as np
 
 from mygrad import tensor_creation as tc
 from mygrad._core_ops import indexing, shaping, transposing
-from mygrad._declaration_kinds import Composite, bool_only, constant_only, export, passthrough
-from mygrad._plugins.manager import hookimpl
+from mygrad._declarations.kinds import Composite, bool_only, constant_only, export, passthrough
+from mygrad._plugins.hookspecs import hookimpl
 
 PASSTHROUGH = (
     np.allclose, np.bincount, np.can_cast, np.isclose, np.may_share_memory,

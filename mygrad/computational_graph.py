@@ -22,8 +22,8 @@ from typing import Any, Iterator, Mapping
 
 import numpy as np
 
-from mygrad import _graph
-from mygrad.tensor_base import Tensor
+from mygrad._core.graph import History, resolve
+from mygrad._core.tensor import Tensor
 
 __all__ = ["to_dot", "build_graph"]
 
@@ -39,14 +39,14 @@ def _escape(text: str) -> str:
 
 def _walk(fin: Tensor) -> Iterator[tuple[Tensor, list[Tensor]]]:
     """Each tensor reachable from ``fin`` (``fin`` first) with its tensor inputs."""
-    resolve = _graph.RESOLVER[0] if _graph.HISTORY[0] else None
+    routed = History.alive
     seen = {id(fin)}
     stack = [fin]
     while stack:
         t = stack.pop()
         ins: list[Tensor] = []
         if t._op is not None:
-            if resolve is not None:
+            if routed:
                 resolve(t)
             ins = [p for p in (t._inputs or ()) if isinstance(p, Tensor)]
         yield t, ins

@@ -1,5 +1,5 @@
-"""The :class:`Operation` base class for ops that keep state between the
-forward and the backward pass (the seeds' "Writing Your Own Operations").
+"""``Operation``: the base class for ops that keep state between the
+forward and the backward pass, and :func:`execute_op`, which runs one.
 
 Most ops need no class: :func:`mygrad.plugin.ufunc_op` and
 :func:`mygrad.plugin.function_op` declare an op from a NumPy function and one
@@ -12,129 +12,106 @@ from typing import Any
 
 import numpy as np
 
-from mygrad._graph import accumulate
-from mygrad._memory_guard import rewound
-from mygrad.errors import SkipGradient
+from mygrad._core.inplace import assign_result
+from mygrad._core.modes import MODE
+from mygrad._core.operation import Operation
+from mygrad._core.refresh import touch
+from mygrad._core.state import Plan, check_constant, check_dtype, plan_unit, resolve_constant
+from mygrad._core.vertices import leaf, null_input_grad, record
+from mygrad.errors import InvalidGradient, SkipGradient
+from mygrad._core.tensor import Tensor
 
-__all__ = ["Operation", "SkipGradient"]
+__all__ = ["Operation", "SkipGradient", "execute_op"]
 
 
-class Operation:
-    """Base class for all tensor operations that support backpropagation.
+def execute_op(
+    Op: type,
+    *input_vars: Any,
+    op_args: tuple | None = None,
+    op_kwargs: dict | None = None,
+    constant: bool | None = None,
+    out: Any = None,
+) -> Tensor:
+    """Run the :class:`~mygrad.Operation` subclass ``Op`` on ``input_vars``
+    and return its result as a tensor that can be backpropagated through.
 
-    Subclasses implement
-
-    * ``__call__(self, *tensors, *op_args, **op_kwargs) -> np.ndarray``: the
-      forward pass. It must bind the input tensors to ``self.variables`` (a
-      tuple) and return the result computed from their ``.data``;
-    * ``backward_var(self, grad, index, **kwargs) -> np.ndarray``: given
-      ``grad`` = dℒ/d(out), return dℒ/d(variables[index]). The result may have
-      the broadcast shape of the output: mygrad sum-reduces it. Raise
-      :class:`SkipGradient` if the gradient is delivered some other way.
-
-    Run an op with :func:`mygrad.execute_op`. A fresh instance is made per call.
+    Non-tensor inputs are wrapped as constant tensors (without copying).
+    ``constant`` follows mygrad's rules: ``None`` makes the result constant
+    when every input is, ``True``/``False`` force it. ``out`` (an ndarray or a
+    1-tuple holding one) receives the result.
 
     Examples
     --------
-    >>> import numpy as np
     >>> import mygrad as mg
     >>> from mygrad.operation_base import Operation
-    >>> class CustomMultiply(Operation):
-    ...     def __call__(self, x, y):
-    ...         self.variables = (x, y)
-    ...         return x.data * y.data
+    >>> class Square(Operation):
+    ...     def __call__(self, x):
+    ...         self.variables = (x,)
+    ...         return x.data ** 2
     ...     def backward_var(self, grad, index, **kwargs):
-    ...         x, y = self.variables
-    ...         return grad * (y.data if index == 0 else x.data)
-    >>> x, y = mg.tensor(2.0), mg.tensor([1.0, 2.0, 3.0])
-    >>> mg.execute_op(CustomMultiply, x, y).backward()
-    >>> x.grad, y.grad
-    (array(6.), array([2., 2., 2.]))
+    ...         return 2 * self.variables[0].data * grad
+    >>> x = mg.tensor([1., 2.])
+    >>> y = mg.execute_op(Square, x)
+    >>> y.backward()
+    >>> x.grad
+    array([2., 4.])
     """
-
-    #: True only for ops whose output may be a NumPy view of an input's data
-    can_return_view = False
-
-    def __init__(self) -> None:
-        self.variables: tuple = ()
-        self.replay_args: tuple | None = None
-        self.replay_kwargs: dict | None = None
-        self.replay_force_constant: bool | None = None
-        self.where: Any = True
-
-    @property
-    def name(self) -> str:
-        return type(self).__name__
-
-    def __call__(self, *input_vars: Any, **kwargs: Any) -> np.ndarray:  # pragma: no cover
-        raise NotImplementedError(f"{type(self).__name__} does not implement the forward pass")
-
-    def backward_var(self, grad: np.ndarray, index: int, **kwargs: Any) -> np.ndarray:
-        """Given ``grad = dℒ/df``, return ``∂ℒ/∂x_i`` for ``x_i = self.variables[index]``."""
-        raise NotImplementedError(f"{type(self).__name__} does not implement backward_var")
-
-    def backward(self, grad: np.ndarray, **kwargs: Any) -> None:
-        """Backpropagate ``grad`` to every non-constant tensor in
-        ``self.variables``: each gets ``backward_var(grad, index)``, masked by
-        ``self.where``, sum-reduced to its shape and accumulated into its
-        gradient. Override it to share work between variables, then call
-        ``super().backward(grad)``."""
-        where = self.where
-        for index, var in enumerate(self.variables):
-            if var._constant:
-                continue
-            try:
-                gi = self.backward_var(grad, index, **kwargs)
-            except SkipGradient:
-                continue
-            if where is not True:
-                gi = np.where(where, gi, 0)
-            accumulate(var, gi, grad, self, index)
-
-    # the engine's protocol: every graph vertex's op has backprop(tensor, grad)
-    def backprop(self, tensor: Any, grad: np.ndarray) -> None:
-        # the op may keep arrays of its variables and its output: those written
-        # in place since the forward pass show their values of that time
-        pairs = _overwritten((tensor, *(tensor._inputs or ())))
-        if not pairs:
-            self.backward(grad)
-            return
-        with rewound(pairs):
-            self.backward(grad)
-
-
-class OpNode(Operation):
-    """What :attr:`Tensor.creator` shows for a tensor made by a declared op:
-    the declaration and the inputs it was applied to."""
-
-    def __init__(self, decl: Any, tensor: Any) -> None:
-        super().__init__()
-        self.op = decl
-        self.variables = tuple(x for x in (tensor._inputs or ()) if hasattr(x, "_data"))
-        saved = tensor._saved
-        if isinstance(saved, dict):  # a function op's keyword arguments
-            self.replay_args, self.replay_kwargs = (), dict(saved)
-        elif isinstance(saved, np.ndarray):  # a ufunc's `where` mask
-            self.where = saved
-
-    @property
-    def name(self) -> str:
-        return getattr(self.op, "name", type(self.op).__name__)
-
-    def __repr__(self) -> str:
-        return f"<mygrad op {self.name!r}>"
-
-    def backward_var(self, grad: np.ndarray, index: int, **kwargs: Any) -> np.ndarray:
-        raise NotImplementedError("backprop through a declared op goes through Tensor.backward()")
+    check_constant(constant)
+    if isinstance(Op, Operation) or not (isinstance(Op, type) and issubclass(Op, Operation)):
+        raise TypeError(f"execute_op expects an Operation subclass, got {Op!r}")
+    if type(out) is tuple:
+        if len(out) != 1:
+            raise ValueError("`out` must hold exactly one array")
+        out = out[0]
+    if isinstance(out, Tensor):  # in place: computed, then written into `out` (recorded)
+        return assign_result(out, lambda: execute_op(Op, *input_vars, op_args=op_args, op_kwargs=op_kwargs,
+                                                     constant=constant))
+    mode = MODE.get()
+    tracking = mode.track
+    tensors = tuple(
+        x if isinstance(x, Tensor) else leaf(Tensor, _as_array(x, tracking), True, owned=not isinstance(x, np.ndarray))
+        for x in input_vars
+    )
+    if tracking:
+        for x in tensors:
+            if x._ext is not None:
+                touch(x)
+    op = Op()
+    kwargs = dict(op_kwargs or {})
+    if out is not None:
+        kwargs["out"] = out
+    result = op(*tensors, *(op_args or ()), **kwargs)
+    if type(result) is not np.ndarray:  # (NumPy scalars, ndarray subclasses)
+        result = result.view(np.ndarray) if isinstance(result, np.ndarray) else np.asarray(result)
+    if not tracking:
+        return leaf(Tensor, result, resolve_constant(constant, result, False), owned=out is None and result.base is None)
+    check_dtype(result)
+    variables = op.variables
+    if type(variables) is not tuple:
+        variables = op.variables = tuple(variables)
+    for v in variables:
+        if not isinstance(v, Tensor):
+            raise InvalidGradient(f"{type(op).__name__}.variables must hold only Tensors, got {type(v).__name__}")
+    if constant is None:
+        constant = all(v._constant for v in variables) or result.dtype.kind != "f"
+    else:
+        resolve_constant(constant, result)
+    if constant:
+        return leaf(Tensor, result, True, owned=False)
+    idx = tuple(i for i, v in enumerate(variables) if not v._constant)
+    # a class's gradient code may read anything: every variable and the output
+    needs = tuple(range(len(variables)))
+    if any(result is v._data or np.may_share_memory(result, v._data) for v in variables):
+        result = result.copy()  # never two tensors over one memory without a view link
+    # the op may keep its output array: it counts as handed out
+    t = record(Tensor, result, op, variables, Plan(idx, needs, True, plan_unit(mode.guard)), None, owned=False)
+    for i in idx:
+        null_input_grad(variables[i])
+    return t
 
 
-def _overwritten(vertices) -> list:
-    """``(live array, old values)`` for the vertices that are placeholders of
-    tensors written in place since (see mygrad._inplace: a placeholder keeps a
-    copy of the values a live graph reads)."""
-    pairs = []
-    for v in vertices:
-        x = getattr(v, "_ext", None)
-        if x is not None and x.live is not None:
-            pairs.append((x.live, v._data))
-    return pairs
+def _as_array(x: Any, tracking: bool) -> np.ndarray:
+    arr = x if type(x) is np.ndarray else np.asarray(x)
+    if tracking:
+        check_dtype(arr)
+    return arr

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from mygrad.tensor_base import Tensor
+from mygrad._core.tensor import Tensor
 
 __all__ = ["rand", "randn", "random", "random_sample", "ranf", "sample", "randint", "seed"]
 

@@ -7,7 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from mygrad.tensor_base import Tensor, _check_constant
+from mygrad._core.state import check_constant as _check_constant
+from mygrad._core.tensor import Tensor
 
 __all__ = ["tensor", "astensor", "asarray"]
 

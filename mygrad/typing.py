@@ -22,10 +22,10 @@ import numpy as np
 
 __all__ = ["ArrayLike", "DTypeLike", "DTypeLikeReals", "Index", "Mask", "Real", "Shape"]
 
+from mygrad._core.tensor import Tensor
+
 if TYPE_CHECKING:  # pragma: no cover
     import numpy.typing as npt
-
-    from mygrad.tensor_base import Tensor
 
     ArrayLike = Union["Tensor", npt.ArrayLike]
     DTypeLike = npt.DTypeLike
@@ -56,8 +56,6 @@ else:
 
         @staticmethod
         def _check(obj: Any) -> bool:
-            from mygrad.tensor_base import Tensor
-
             if isinstance(obj, (Tensor, np.ndarray, np.generic, int, float, bool, complex, list, tuple)):
                 return True
             return hasattr(obj, "__array__") or hasattr(obj, "__array_interface__")

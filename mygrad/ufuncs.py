@@ -4,6 +4,6 @@
 ``np.add`` is an ``np.ufunc``): ``isinstance(mg.add, mg.ufunc)`` is true.
 """
 
-from mygrad._declarations import Ufunc as ufunc
+from mygrad._declarations.ufunc import Ufunc as ufunc
 
 __all__ = ["ufunc"]

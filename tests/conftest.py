@@ -9,7 +9,8 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 import mygrad
-from mygrad import _memory_guard, _modes
+from mygrad._core import memory_guard as _memory_guard
+from mygrad._core import modes as _modes
 
 REPO = Path(__file__).resolve().parents[1]
 

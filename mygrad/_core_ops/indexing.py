@@ -3,7 +3,7 @@
 Basic indexing returns a view tensor; advanced and boolean indexing return a
 copy. The gradient scatters back into the indexed positions; repeated
 integer indices accumulate (like ``np.add.at``). Assignment is in place (see
-:mod:`mygrad._inplace`): with repeated indices only the last write of a
+:mod:`mygrad._core.inplace`): with repeated indices only the last write of a
 position counts, as in NumPy, and only it receives the value's gradient.
 """
 
@@ -13,12 +13,12 @@ from typing import Any
 
 import numpy as np
 
-from mygrad._declaration_kinds import Composite
-from mygrad._declarations import Function
-from mygrad._rules import reads
-from mygrad._graph import Scatter
-from mygrad._inplace import assign, setitem
-from mygrad.tensor_base import Tensor
+from mygrad._declarations.kinds import Composite
+from mygrad._declarations.function import Function
+from mygrad._declarations.rules import reads
+from mygrad._core.graph import Scatter
+from mygrad._core.inplace import assign, setitem
+from mygrad._core.tensor import Tensor
 
 __all__ = ["getitem", "copyto", "normalize_key", "is_basic_key"]
 
@@ -81,7 +81,7 @@ def _getitem_operator(self: Tensor, key: Any) -> Tensor:
 
 
 def _setitem_operator(self: Tensor, key: Any, value: Any) -> None:
-    """``t[key] = value``, in place (see :mod:`mygrad._inplace`)."""
+    """``t[key] = value``, in place (see :mod:`mygrad._core.inplace`)."""
     setitem(self, normalize_key(key), value)
 
 

@@ -11,10 +11,10 @@ from typing import Any
 
 import numpy as np
 
-from mygrad._declaration_kinds import Composite
-from mygrad._declarations import Function
-from mygrad._rules import reads
-from mygrad.tensor_base import Tensor
+from mygrad._declarations.kinds import Composite
+from mygrad._declarations.function import Function
+from mygrad._declarations.rules import reads
+from mygrad._core.tensor import Tensor
 
 NS = ("mygrad", "mygrad.tensor_manip")
 

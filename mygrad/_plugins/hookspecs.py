@@ -1,28 +1,46 @@
-"""The hooks a mygrad plugin can implement (pluggy project name ``"mygrad"``).
+"""The hooks a mygrad plugin can implement, and the marker for them (pluggy
+project ``"mygrad"``).
 
 A plugin is any object (usually a module) with functions marked by
-``mygrad.plugin.hookimpl``; installed plugins are found through the entry
-point group ``mygrad``::
+:data:`hookimpl` (``mygrad.plugin.hookimpl``); installed plugins are found
+through the entry-point group ``mygrad``::
 
     [project.entry-points.mygrad]
     extra = "mygrad_ops_extra"
 
-Hook names are checked when a plugin is registered: a misspelled hook is an
-error, not a silently ignored function.
+Hook names are checked when a plugin is registered: a misspelled hook, or a
+``mygrad_*`` function left without the marker, is reported, never silently
+ignored.
 """
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Any, Callable, Mapping, Sequence, TypeVar
 
 import pluggy
 
+from mygrad._declarations.base import OpDecl
+
+__all__ = ["hookspec", "hookimpl", "HOOK_NAMES", "mygrad_ops", "mygrad_plugin_loaded"]
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+#: marks the functions of this module as the hook specifications
 hookspec = pluggy.HookspecMarker("mygrad")
+
+_hookimpl = pluggy.HookimplMarker("mygrad")
+
+
+def hookimpl(function: _F | None = None, **options: Any) -> Any:
+    """Mark a plugin's function as an implementation of the mygrad hook with
+    its name (``@hookimpl def mygrad_ops(): ...``). Accepts pluggy's options
+    (``tryfirst``, ``trylast``, ...)."""
+    return _hookimpl(function, **options)
 
 
 @hookspec
-def mygrad_ops() -> Sequence:
-    """Return the op declarations this plugin provides.
+def mygrad_ops() -> Sequence[OpDecl]:
+    """Return the op declarations this plugin provides (a list or tuple).
 
     Called once per plugin, when the plugin is registered (for installed
     plugins: at ``import mygrad``). The declarations are validated before any
@@ -57,7 +75,7 @@ def mygrad_ops() -> Sequence:
 
 
 @hookspec
-def mygrad_plugin_loaded(names: dict) -> None:
+def mygrad_plugin_loaded(names: Mapping[str, Sequence[str]]) -> None:
     """Called after this plugin's declarations were published.
 
     ``names`` maps each namespace (``"mygrad"``, ``"mygrad.nnet"``, ...) to the
@@ -73,3 +91,7 @@ def mygrad_plugin_loaded(names: dict) -> None:
         def mygrad_plugin_loaded(names):
             assert "softplus" in names["mygrad"]
     """
+
+
+#: the names of the hooks above
+HOOK_NAMES = ("mygrad_ops", "mygrad_plugin_loaded")

@@ -26,13 +26,13 @@ from typing import Any
 import pluggy
 
 from mygrad._plugins import hookspecs
+from mygrad._plugins.hookspecs import hookimpl
 from mygrad._plugins.providers import LOADED, PACKS, STATUS
 from mygrad._plugins.registry import REGISTRY, Registry
 from mygrad.errors import PluginConflictError, PluginError, PluginWarning
 
 __all__ = ["PluginInfo", "PluginManager", "MANAGER", "hookimpl"]
 
-hookimpl = pluggy.HookimplMarker("mygrad")
 
 ENTRY_POINT_GROUP = "mygrad"
 ENV_DISABLE = "MYGRAD_DISABLE_PLUGIN_AUTOLOAD"

@@ -17,14 +17,42 @@ from typing import Any, Callable, Iterable
 
 import numpy as np
 
-from mygrad._declaration_kinds import Export, Table
-from mygrad._declarations import OpDecl, Ufunc
+from mygrad._core.inplace import inplace_operator
+from mygrad._core.tensor import Tensor
+from mygrad._declarations.base import OpDecl
+from mygrad._declarations.kinds import Export, Table
+from mygrad._declarations.ufunc import Ufunc
+from mygrad._plugins.providers import TENSOR_ATTRS, missing_provider_error
 from mygrad.errors import DeclarationError, PluginConflictError
-from mygrad.tensor_base import STUBS, Tensor
 
 __all__ = ["Registry", "REGISTRY"]
 
 CORE_PLUGIN = "mygrad"
+
+
+def _stub(attr: str):
+    def stub(self, *args: Any, **kwargs: Any):
+        raise missing_provider_error(attr, "tensor")
+
+    stub.__name__ = attr
+    stub.__qualname__ = f"Tensor.{attr}"
+    stub.__doc__ = f"Provided by {TENSOR_ATTRS[attr][1]} (not installed or not loaded)."
+    stub._mygrad_stub = True  # type: ignore[attr-defined]
+    return stub
+
+
+def _install_stub(attr: str) -> None:
+    stub = STUBS[attr]
+    setattr(Tensor, attr, property(stub, doc=stub.__doc__) if attr == "T" else stub)
+
+
+#: Tensor attributes that op packs provide: stubs until a provider registers.
+#: (The plugin layer extends the Tensor class: these stubs, the attributes
+#: that plugins bind, and NumPy's protocol hooks in mygrad._plugins.dispatch.)
+STUBS = {attr: _stub(attr) for attr in TENSOR_ATTRS}
+for _attr in STUBS:
+    _install_stub(_attr)
+del _attr
 
 #: attributes of the Tensor class body that plugins cannot replace
 _CORE_TENSOR_ATTRS = frozenset(k for k in Tensor.__dict__ if k not in STUBS) - {"__doc__", "__module__"}
@@ -59,10 +87,8 @@ def _tensor_binding(decl: OpDecl, attr: str) -> Any:
     if attr == "T":
         return property(lambda self: decl(self), doc=decl.__doc__)
     if attr.startswith("__i") and attr.endswith("__") and attr not in ("__index__", "__invert__"):
-        from mygrad._inplace import inplace_operator
-
         return inplace_operator(decl)
-    fast = getattr(decl, "_fast", None) or getattr(decl, "impl", None)
+    fast = getattr(decl, "call_fast", None) or getattr(decl, "impl", None)
     if fast is None:
 
         def fast(*args: Any) -> Any:
@@ -76,7 +102,7 @@ def _tensor_binding(decl: OpDecl, attr: str) -> Any:
         reflected.__name__ = attr
         return reflected
     if attr.startswith("__") and attr.endswith("__"):
-        if attr == "__pow__" and getattr(decl, "_fast", None) is not None:
+        if attr == "__pow__" and getattr(decl, "call_fast", None) is not None:
 
             def pow_(self: Tensor, other: Any, modulo: Any = None) -> Any:
                 if modulo is not None:
@@ -111,7 +137,7 @@ class Registry:
     # ---------------------------------------------------------- validation
     def _is_core_tensor_attr(self, attr: str) -> bool:
         # also attributes the core installs after the class body (e.g.
-        # ``__array_ufunc__`` by mygrad._dispatch): on the class, not a stub,
+        # ``__array_ufunc__`` by mygrad._plugins.dispatch): on the class, not a stub,
         # not bound by a plugin
         if attr in _CORE_TENSOR_ATTRS:
             return True
@@ -267,8 +293,7 @@ class Registry:
         elif key[0] == "tensor":
             attr = key[1]
             if attr in STUBS:
-                stub = STUBS[attr]
-                setattr(Tensor, attr, property(stub, doc=stub.__doc__) if attr == "T" else stub)
+                _install_stub(attr)
             elif attr in Tensor.__dict__:
                 delattr(Tensor, attr)
 

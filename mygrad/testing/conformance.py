@@ -26,11 +26,15 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import numpy as np
+
+import mygrad as mg
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mygrad._declaration_kinds import Composite, Export, Table
-from mygrad._declarations import Function, OpDecl, Ufunc
+from mygrad._declarations.kinds import Composite, Export, Table
+from mygrad._declarations.base import OpDecl
+from mygrad._declarations.function import Function
+from mygrad._declarations.ufunc import Ufunc
 from mygrad._plugins.manager import MANAGER
 from mygrad._plugins.registry import REGISTRY
 from mygrad.testing import strategies as mst
@@ -153,8 +157,6 @@ def _numpy_of(decl: OpDecl) -> Callable | None:
 
 
 def _check_forward(decl: OpDecl, reference: Callable | None, arrays: list, kwargs: dict, dtype: Any) -> None:
-    import mygrad as mg
-
     typed = [a.astype(dtype) for a in arrays]
     before = [a.copy() for a in typed]
     tensors = [mg.tensor(a) for a in typed]
@@ -178,8 +180,6 @@ def _check_forward(decl: OpDecl, reference: Callable | None, arrays: list, kwarg
 
 def _check_numpy_result(decl: OpDecl, reference: Callable | None, arrays: list, kwargs: dict, dtype: Any) -> None:
     """A non-differentiable op: on tensors it gives exactly NumPy's result."""
-    import mygrad as mg
-
     typed = [a.astype(dtype) for a in arrays]
     got = decl(*(mg.tensor(a) for a in typed), **kwargs)
     assert not isinstance(got, mg.Tensor), "a forward-only op must return NumPy results"
@@ -194,8 +194,6 @@ def _check_backward(decl: OpDecl, arrays: list, kwargs: dict, constant: list, da
     """Gradients against finite differences: with every input differentiable,
     then (if any was drawn constant) with the drawn constant flags. Returns
     the seed (upstream gradient) used."""
-    import mygrad as mg
-
     seed = None
     numeric = None
     for flags in ([False] * len(arrays), constant) if any(constant) else ([False] * len(arrays),):
@@ -229,8 +227,6 @@ def _check_writes_after_forward(decl: OpDecl, arrays: list, kwargs: dict, seed: 
     through mygrad into every input and the output (recorded writes, which
     keep the values the op's gradient rules read). A rule that reads more
     than its op declares (``@reads``) fails here."""
-    import mygrad as mg
-
     def grads(tensors: list) -> list:
         return [None if t.grad is None else np.array(t.grad) for t in tensors]
 
@@ -279,8 +275,6 @@ def _check_writes_after_forward(decl: OpDecl, arrays: list, kwargs: dict, seed: 
 
 
 def _check_table(table: Table) -> None:
-    import mygrad as mg
-
     x = np.array([[-1.5, 0.0, 2.5], [3.0, -0.5, 1.0]])
     c = mg.tensor(x, constant=True)
     v = mg.tensor(x)

@@ -11,12 +11,12 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+import mygrad as mg
+
 __all__ = ["numerical_gradient", "analytic_gradient", "check_grad"]
 
 
 def _weighted_sum(f: Callable, arrays: Sequence[np.ndarray], seed: np.ndarray | None, kwargs: dict) -> float:
-    import mygrad as mg
-
     with mg.no_autodiff:
         out = np.asarray(f(*(mg.tensor(a) for a in arrays), **kwargs), dtype=np.float64)
     return float(np.sum(out if seed is None else out * seed))
@@ -49,8 +49,6 @@ def analytic_gradient(f: Callable, *inputs: Any, seed: np.ndarray | None = None,
                       constant: Sequence[bool] | None = None) -> tuple[Any, list]:
     """``(output, [x.grad, ...])`` from backpropagating ``seed`` (default ones)
     through ``f(*tensors)``; float64 copies of the inputs are used."""
-    import mygrad as mg
-
     constant = constant or [False] * len(inputs)
     tensors = [mg.tensor(np.asarray(x, dtype=np.float64), constant=c) for x, c in zip(inputs, constant)]
     out = f(*tensors, **(kwargs or {}))

@@ -14,6 +14,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
+import mygrad as mg
+
 try:
     from hypothesis import strategies as st
     from hypothesis.extra import numpy as hnp
@@ -22,7 +24,7 @@ except ImportError as e:  # pragma: no cover
         "mygrad.testing needs hypothesis: pip install 'mygrad[testing]' (or pip install hypothesis)"
     ) from e
 
-from mygrad._rules import Domain
+from mygrad._declarations.rules import Domain
 
 __all__ = [
     "float_dtypes",
@@ -115,8 +117,6 @@ def tensors(draw: Any, shape: Any = None, dtype: Any = np.float64, domain: Domai
     ``shape``, ``dtype`` and ``constant`` may be values or strategies;
     ``constant=None`` draws it (integer tensors are always constant).
     """
-    import mygrad as mg
-
     if isinstance(dtype, st.SearchStrategy):
         dtype = draw(dtype)
     if isinstance(shape, st.SearchStrategy):

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import mygrad as mg
-from mygrad._memory_guard import locked_count
+from mygrad._core.memory_guard import locked_count
 from mygrad.testing import numerical_gradient
 
 IOPS = [

@@ -11,14 +11,14 @@ import numpy as np
 import pytest
 
 import mygrad as mg
-from mygrad import _graph
+from mygrad._core.graph import History
 
 IOPS = [operator.iadd, operator.isub, operator.imul, operator.itruediv, operator.ipow]
 
 
 def _history_entries() -> int:
     gc.collect()  # (tensors of earlier tests that die meanwhile give back their entries)
-    return _graph.HISTORY[0]
+    return History.alive
 
 
 @pytest.mark.parametrize("iop", IOPS, ids=lambda f: f.__name__)

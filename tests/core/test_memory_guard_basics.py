@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import mygrad as mg
-from mygrad._memory_guard import locked_count
+from mygrad._core.memory_guard import locked_count
 
 
 def writeable(*ts):

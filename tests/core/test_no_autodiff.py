@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import mygrad as mg
-from mygrad._modes import tracking_active
+from mygrad._core.modes import tracking_active
 
 
 def _tracked(x):

@@ -14,9 +14,10 @@ import pytest
 
 import mygrad as mg
 from mygrad import Operation
-from mygrad._memory_guard import locked_count
+from mygrad._core.memory_guard import locked_count
 from mygrad.errors import InvalidGradient
-from mygrad.plugin import export, hookimpl, reads, registered, ufunc_op
+from mygrad.plugin import export, hookimpl, reads, ufunc_op
+from mygrad.plugins import registered
 
 
 # ------------------------------------------- 1. what a gradient rule reads

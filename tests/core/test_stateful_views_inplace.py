@@ -53,7 +53,7 @@ from hypothesis.stateful import (
 )
 
 import mygrad as mg
-from mygrad._memory_guard import locked_count
+from mygrad._core.memory_guard import locked_count
 from mygrad.testing import numerical_gradient
 
 MAX_VIEWS = 6

@@ -41,7 +41,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 
 import mygrad as mg
 from mygrad import Operation
-from mygrad._memory_guard import locked_count
+from mygrad._core.memory_guard import locked_count
 
 SHAPES = [(4,), (2, 3), (3, 2)]
 MAX_SLOTS = 10

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import mygrad as mg
-from mygrad._memory_guard import locked_count
+from mygrad._core.memory_guard import locked_count
 
 SPEC_ATTRIBUTES = {
     # properties

@@ -119,7 +119,7 @@ def _wrong_reads_plugin():
 
 
 def test_check_plugin_catches_a_rule_that_reads_more_than_declared():
-    from mygrad.plugin import registered
+    from mygrad.plugins import registered
     from mygrad.testing import check_plugin
 
     with registered(_wrong_reads_plugin(), "wrong-reads"):

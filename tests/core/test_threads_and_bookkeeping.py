@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 import mygrad as mg
-from mygrad._memory_guard import locked_count
+from mygrad._core.memory_guard import locked_count
 
 
 # ------------------------------------------------------------------ helpers
@@ -189,7 +189,7 @@ _SHARED_OPERAND_RACE = textwrap.dedent(
     import sys, threading
     import numpy as np
     import mygrad as mg
-    from mygrad._memory_guard import locked_count
+    from mygrad._core.memory_guard import locked_count
 
     sys.setswitchinterval(1e-6)  # switch threads as often as possible
     errors = []

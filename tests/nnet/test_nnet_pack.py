@@ -3,7 +3,7 @@
 import importlib.metadata as md
 
 import mygrad as mg
-from mygrad.plugin import plugins
+from mygrad.plugins import plugins
 from mygrad.testing import check_plugin
 
 

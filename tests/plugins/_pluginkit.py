@@ -163,7 +163,7 @@ with warnings.catch_warnings(record=True) as _caught:
     warnings.simplefilter("always")
     import numpy as np
     import mygrad as mg
-from mygrad.plugin import plugins as _plugins
+from mygrad.plugins import plugins as _plugins
 RESULT = {"warnings": [[w.category.__name__, str(w.message)] for w in _caught]}
 
 

@@ -7,21 +7,9 @@ import pytest
 
 import mygrad as mg
 from mygrad.errors import DeclarationError, PluginError
-from mygrad.plugin import (
-    NONDIFF,
-    Domain,
-    Operation,
-    Table,
-    bool_only,
-    composite_op,
-    constant_only,
-    export,
-    function_op,
-    operation_op,
-    passthrough,
-    registered,
-    ufunc_op,
-)
+from mygrad.plugin import NONDIFF, Domain, Operation, bool_only, composite_op, constant_only, export, function_op, operation_op, passthrough, ufunc_op
+from mygrad.plugins import registered
+from mygrad._declarations.kinds import Table
 
 from _pluginkit import make_plugin
 

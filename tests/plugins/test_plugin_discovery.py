@@ -9,7 +9,8 @@ import pytest
 
 import mygrad as mg
 from mygrad._plugins.manager import MANAGER
-from mygrad.plugin import hookimpl, plugins, registered, ufunc_op
+from mygrad.plugin import hookimpl, ufunc_op
+from mygrad.plugins import plugins, registered
 from mygrad.testing import check_plugin
 
 from _pluginkit import run_python

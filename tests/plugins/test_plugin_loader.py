@@ -157,7 +157,7 @@ def test_two_distributions_with_the_same_entry_point_name(tmp_path):
         )
     r = probe(
         """
-        from mygrad.plugin import unregister
+        from mygrad.plugins import unregister
         RESULT["names"] = [hasattr(mg, "twin_a"), hasattr(mg, "twin_b")]
         RESULT["unregister"] = attempt(lambda: unregister("twin").distribution)
         RESULT["after"] = [hasattr(mg, "twin_a"), hasattr(mg, "own_a")]

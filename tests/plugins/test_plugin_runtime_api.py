@@ -14,22 +14,8 @@ from mygrad._plugins import registry as registry_module
 from mygrad._plugins.manager import MANAGER
 from mygrad._plugins.registry import REGISTRY
 from mygrad.errors import DeclarationError, MissingProviderError, PluginConflictError, PluginError
-from mygrad.plugin import (
-    NONDIFF,
-    bool_only,
-    composite_op,
-    constant_only,
-    export,
-    function_op,
-    hookimpl,
-    load_installed,
-    passthrough,
-    plugins,
-    register,
-    registered,
-    ufunc_op,
-    unregister,
-)
+from mygrad.plugin import NONDIFF, bool_only, composite_op, constant_only, export, function_op, hookimpl, passthrough, ufunc_op
+from mygrad.plugins import load_installed, plugins, register, registered, unregister
 from mygrad._plugins.registry import STUBS
 
 from _pluginkit import ClassPlugin, assert_state_unchanged, make_plugin, registry_state

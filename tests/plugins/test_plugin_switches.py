@@ -47,7 +47,7 @@ def disabled():
 
         # turning autoload back on and loading the installed plugins repairs everything
         del os.environ["MYGRAD_DISABLE_PLUGIN_AUTOLOAD"]
-        from mygrad.plugin import load_installed
+        from mygrad.plugins import load_installed
         load_installed()
         RESULT["reloaded"] = {{
             "exp": attempt(lambda: mg.exp(mg.tensor([0.0]))),

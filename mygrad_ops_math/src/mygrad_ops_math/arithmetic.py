@@ -6,7 +6,7 @@ Gradient rules are ``rule(g, out, *inputs)``; the core un-broadcasts them.
 
 import numpy as np
 
-from mygrad.plugin import Domain, Ufunc, composite_op, ufunc_op
+from mygrad.plugin import Domain, composite_op, ufunc_op
 
 from mygrad_ops_math._common import NAMESPACES
 
@@ -92,10 +92,10 @@ def _tensor_pow(x, y, modulo=None):
         return NotImplemented
     if type(y) is int or (type(y) is float and x.dtype.kind == "f"):
         if y == 2:
-            return square._fast(x)
+            return square(x)
         if y == 1:
-            return positive._fast(x)
-    return power._fast(x, y)
+            return positive(x)
+    return power(x, y)
 
 
 tensor_pow = composite_op(
@@ -109,42 +109,18 @@ tensor_pow = composite_op(
 )
 
 
-def _dabs(g, out, x):
-    # sign(0) == 0: the derivative at 0 is taken to be 0
-    return g * np.sign(x)
-
-
-def _dabs_nan(g, out, x):
-    # x / |x|: nan at 0
+def _dabs(g, out, x, nan_to_num=True):
+    if nan_to_num:
+        # sign(0) == 0: the derivative at 0 is taken to be 0
+        return g * np.sign(x)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return g * (x / out)
+        return g * (x / out)  # nan at 0
 
 
-#: ``absolute(..., nan_to_num=False)``: the same ufunc, with a derivative that is nan
-#: at 0 (not registered: reached through ``absolute`` only)
-_absolute_nan = ufunc_op(
+absolute = ufunc_op(
     np.absolute,
-    _dabs_nan,
-    name="absolute",
-    numpy=None,
-    namespaces=(),
-    doc="Differentiable ``numpy.absolute`` whose derivative at 0 is nan; see ``mygrad.absolute``.",
-)
-
-
-class _AbsoluteUfunc(Ufunc):
-    """A ufunc declaration with one keyword that NumPy's ufunc does not take:
-    ``nan_to_num``."""
-
-    def __call__(self, *args, nan_to_num=True, **kwargs):
-        if nan_to_num:
-            return Ufunc.__call__(self, *args, **kwargs)
-        return _absolute_nan(*args, **kwargs)
-
-
-absolute = _AbsoluteUfunc(
-    np.absolute,
-    [_dabs],
+    _dabs,
+    keywords={"nan_to_num": True},
     namespaces=NAMESPACES,
     aliases=("abs",),
     operators=("__abs__",),

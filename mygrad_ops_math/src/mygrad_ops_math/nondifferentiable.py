@@ -6,7 +6,8 @@ replaced by their data. ``np.argmax(t)`` and ``t.argmax()`` run them.
 
 import numpy as np
 
-from mygrad.plugin import Tensor, composite_op
+from mygrad import Tensor
+from mygrad.plugin import composite_op
 
 from mygrad_ops_math._common import NAMESPACES
 

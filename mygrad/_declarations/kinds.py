@@ -11,9 +11,11 @@ from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 
-from mygrad._declarations import Function, OpDecl, Ufunc
+from mygrad._core.operation import Operation
+from mygrad._declarations.base import OpDecl
+from mygrad._declarations.function import Function
+from mygrad._declarations.ufunc import Ufunc
 from mygrad.errors import DeclarationError
-from mygrad.operation_base import Operation
 
 __all__ = [
     "Composite",

@@ -2,8 +2,8 @@
 keyword arguments (``x * y``, ``mg.exp(x)``, ...).
 
 This is most of mygrad's per-op overhead, so :func:`make_fast_ufunc` writes out
-what :func:`mygrad._engine.record` and :func:`mygrad._engine.add_need` do,
-inline; everything else goes through ``Ufunc._general``.
+what :func:`mygrad._core.vertices.record` and ``add_need`` do,
+inline; everything else goes through ``Ufunc.call_general``.
 """
 
 from __future__ import annotations
@@ -12,11 +12,12 @@ from typing import Any, Callable
 
 import numpy as np
 
-from mygrad._engine import add_need, get_mode, leaf, null_input_grad, touch
-from mygrad._graph import next_seq
-from mygrad._memory_guard import GUARDED, UNGUARDED
-from mygrad._state import UNCONSUMED
-from mygrad.tensor_base import Tensor
+from mygrad._core.graph import next_seq
+from mygrad._core.modes import MODE
+from mygrad._core.refresh import touch
+from mygrad._core.state import GUARDED, UNCONSUMED, UNGUARDED
+from mygrad._core.tensor import Tensor
+from mygrad._core.vertices import add_need, leaf, null_input_grad
 
 __all__ = ["make_fast_ufunc"]
 
@@ -26,13 +27,13 @@ _ndarray = np.ndarray
 
 def make_fast_ufunc(decl: Any) -> Callable:
     """The hot path for ``f(x)`` / ``f(x, y)`` and for Tensor operators (no
-    keyword arguments, default ``constant``): :func:`mygrad._engine.record`
+    keyword arguments, default ``constant``): :func:`mygrad._core.vertices.record`
     inlined (this is most of mygrad's per-op overhead, so it is written for
     speed)."""
     f = decl.ufunc
     table = decl.table
     T = _T
-    mode_get = get_mode
+    mode_get = MODE.get
     nd = _ndarray
     asarray = np.asarray
     new = object.__new__
@@ -41,15 +42,15 @@ def make_fast_ufunc(decl: Any) -> Callable:
     if decl.nin == 1:
         plan1 = table[2]
         plan1_off = decl.table_off[2]
-        need_x1 = bool(plan1[1])
-        need_out1 = plan1[2]
+        need_x1 = bool(plan1.reads)
+        need_out1 = plan1.reads_out
 
         def fast1(x: Any, *more: Any, **kwargs: Any) -> Any:
             # also the unary ufunc's __call__: anything beyond one input goes the general way
             if more or kwargs:
                 return decl._call(x, *more, **kwargs)
             if type(x) is not T:
-                return decl._general((x,), None, True, None, None, {})
+                return decl.call_general((x,), None, True, None, None, {})
             xx = x._ext
             if xx is not None:
                 touch(x)
@@ -58,9 +59,9 @@ def make_fast_ufunc(decl: Any) -> Callable:
                 out = asarray(out)
             m = mode_get()
             if not m.track:
-                return leaf(out, out.dtype.kind != "f")
+                return leaf(T, out, out.dtype.kind != "f")
             if x._constant:
-                return leaf(out, True)
+                return leaf(T, out, True)
             guard = m.guard
             t = new(T)
             t._data = out
@@ -96,8 +97,8 @@ def make_fast_ufunc(decl: Any) -> Callable:
 
     if decl.nin == 2:
         # per input-state pattern: the plan, and whether each input is read
-        needs2 = [(e, 0 in e[1], 1 in e[1], e[2]) for e in table]
-        needs2_off = [(e, 0 in e[1], 1 in e[1], e[2]) for e in decl.table_off]
+        needs2 = [(e, 0 in e.reads, 1 in e.reads, e.reads_out) for e in table]
+        needs2_off = [(e, 0 in e.reads, 1 in e.reads, e.reads_out) for e in decl.table_off]
 
         def fast2(x: Any, y: Any) -> Any:
             tx = type(x)
@@ -111,7 +112,7 @@ def make_fast_ufunc(decl: Any) -> Callable:
                 a = x
                 sx = 0
             else:
-                return decl._general((x, y), None, True, None, None, {})
+                return decl.call_general((x, y), None, True, None, None, {})
             ty = type(y)
             if ty is T:
                 yx = y._ext
@@ -123,15 +124,15 @@ def make_fast_ufunc(decl: Any) -> Callable:
                 b = y
                 sy = 0
             else:
-                return decl._general((x, y), None, True, None, None, {})
+                return decl.call_general((x, y), None, True, None, None, {})
             out = f(a, b)
             if type(out) is not nd:
                 out = asarray(out)
             m = mode_get()
             if not m.track:
-                return leaf(out, out.dtype.kind != "f")
+                return leaf(T, out, out.dtype.kind != "f")
             if sx != 2 and sy != 2:
-                return leaf(out, True)
+                return leaf(T, out, True)
             guard = m.guard
             plan, need_x, need_y, need_out = (needs2 if guard else needs2_off)[sx * 3 + sy]
             t = new(T)
@@ -172,7 +173,7 @@ def make_fast_ufunc(decl: Any) -> Callable:
         return fast2
 
     def fastn(*args: Any) -> Any:
-        return decl._general(args, None, True, None, None, {})
+        return decl.call_general(args, None, True, None, None, {})
 
     return fastn
 

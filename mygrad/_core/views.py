@@ -10,13 +10,19 @@ NumPy view of an input tensor's array is a *view tensor*:
   other arrays: on the root's gradient (``view.grad`` is that view of
   ``base.grad``, so ``view.grad.base is base.grad``), and on the parent's new
   graph vertex after an in-place operation changed the memory (see
-  :mod:`mygrad._inplace`: a view whose root was mutated since its vertex was
-  made is *stale*, and gets a new vertex when it is next used).
+  :mod:`mygrad._core.refresh`: a view whose root was mutated since its vertex
+  was made is *stale*, and gets a new vertex when it is next used).
 
-Views hold their parents; parents do not hold (or even list) their views, so
-views that nobody references cost nothing. Unlike the reference
-implementation, views never disconnect: like NumPy, a view writes through to
-its base before and after ``backward()``.
+A view step is ``(op, kwargs)`` where ``op`` has ``forward(array, **kwargs)``
+(NumPy only), ``table``/``table_off`` (its :class:`~mygrad._core.state.Plan`
+per input state, with the memory guard on/off) and, as a graph vertex's op,
+``backprop(tensor, grad)``. The view ops that packs declare are such objects;
+so is :data:`RESHAPE`, which the core itself needs (the shape setter, and a
+view whose parent's shape was set since).
+
+Views hold their parents; a root lists its views weakly (a dead view leaves
+no trace). Unlike the reference implementation, views never disconnect: like
+NumPy, a view writes through to its base before and after ``backward()``.
 """
 
 from __future__ import annotations
@@ -26,20 +32,34 @@ from typing import Any
 
 import numpy as np
 
-from mygrad._memory_guard import HIDDEN
-from mygrad._state import UNCONSUMED, ext
-from mygrad.tensor_base import Tensor
-from mygrad import tensor_base as _tensor_mod
+from mygrad._core.graph import accumulate
+from mygrad._core.state import GUARDED, UNCONSUMED, UNGUARDED, Lock, Plan, Vertex, ext, root_of
 
 __all__ = ["ext", "link_view", "view_grad", "chain_to", "replay", "root_of", "is_view_of", "steps_from_parent",
-           "live_views", "unlink_view"]
+           "live_views", "unlink_view", "RESHAPE"]
 
 
-def root_of(t: Tensor) -> Tensor:
-    x = t._ext
-    if x is not None and x.base is not None:
-        return x.base
-    return t
+class _Reshape:
+    """The view step "reshape to ``shape``" (whose gradient reshapes back)."""
+
+    name = "reshape"
+    can_return_view = True
+    table = [Plan((), (), False, GUARDED), Plan((), (), False, GUARDED), Plan((0,), (), False, GUARDED)]
+    table_off = [Plan((), (), False, UNGUARDED), Plan((), (), False, UNGUARDED), Plan((0,), (), False, UNGUARDED)]
+
+    @staticmethod
+    def forward(a: np.ndarray, shape: tuple) -> np.ndarray:
+        return np.reshape(a, shape)
+
+    def backprop(self, t: Vertex, g: np.ndarray) -> None:
+        p = t._inputs[0]
+        accumulate(p, g.reshape(p._data.shape), g, self, 0)
+
+    def __repr__(self) -> str:
+        return "<mygrad view step 'reshape'>"
+
+
+RESHAPE = _Reshape()
 
 
 def is_view_of(arr: np.ndarray, parent_arr: np.ndarray) -> bool:
@@ -50,7 +70,7 @@ def is_view_of(arr: np.ndarray, parent_arr: np.ndarray) -> bool:
     return b is parent_arr or (parent_arr.base is not None and b is parent_arr.base)
 
 
-def link_view(out: Tensor, parent: Tensor, steps: list) -> None:
+def link_view(out: Vertex, parent: Vertex, steps: list) -> None:
     """Make ``out`` a view tensor of ``parent`` made by ``steps``."""
     x = ext(out)
     px = ext(parent)
@@ -67,7 +87,7 @@ def link_view(out: Tensor, parent: Tensor, steps: list) -> None:
     views[id(out)] = out
 
 
-def live_views(t: Tensor) -> list:
+def live_views(t: Vertex) -> list:
     """The views of root ``t`` that are alive and still linked to it."""
     x = t._ext
     if x is None or not x.views:
@@ -75,7 +95,7 @@ def live_views(t: Tensor) -> list:
     return [v for v in list(x.views.values()) if v._ext is not None and v._ext.base is t]
 
 
-def unlink_view(v: Tensor) -> None:
+def unlink_view(v: Vertex) -> None:
     """Detach view ``v`` from its base: it keeps its values (a copy) and its
     graph vertex, and gets its own memory and gradient."""
     x = v._ext
@@ -83,21 +103,19 @@ def unlink_view(v: Tensor) -> None:
     x.base = x.parent = x.steps = x.parent_shape = None
     x.base_version = 0
     x.grad_cache = x.grad_nulled_at = None
-    v._lock = HIDDEN
+    v._lock = Lock.HIDDEN
 
 
-def steps_from_parent(v: Tensor) -> list:
+def steps_from_parent(v: Vertex) -> list:
     """``v``'s view steps from its parent's *current* array: if the parent's
     shape was set since, reshape it back first."""
     x = v._ext
     if x.parent._data.shape != x.parent_shape:
-        from mygrad._core_ops.shaping import reshape
-
-        return [(reshape, {"shape": x.parent_shape}), *x.steps]
+        return [(RESHAPE, {"shape": x.parent_shape}), *x.steps]
     return x.steps
 
 
-def chain_to(v: Tensor) -> list:
+def chain_to(v: Vertex) -> list:
     """The view steps from ``v``'s root down to ``v``."""
     steps: list = []
     t = v
@@ -121,7 +139,7 @@ def _same_layout(a: np.ndarray, b: np.ndarray) -> bool:
     return a.strides == b.strides or a.size <= 1
 
 
-def view_grad(v: Tensor) -> Any:
+def view_grad(v: Vertex) -> Any:
     """``v.grad`` for a view: the matching view of its base's gradient."""
     x = v._ext
     base = x.base
@@ -141,5 +159,3 @@ def view_grad(v: Tensor) -> Any:
     x.grad_cache = (bg, g)
     return g
 
-
-_tensor_mod._VIEW_GRAD[0] = view_grad

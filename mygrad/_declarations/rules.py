@@ -1,10 +1,10 @@
-"""Gradient rules: what they read, and the per-call "plan" derived from it.
+"""Gradient rules: what they read, and the per-call plan derived from it.
 
 A rule is ``rule(g, out, *inputs, **op_kwargs)``. Which of ``out`` and the
 inputs it reads is found from its bytecode (or declared with :func:`reads`);
 for each pattern of inputs (not a tensor / constant tensor / non-constant
-tensor) a *plan* ``(grad_idx, need_idx, needs_out, unit)`` says which inputs get
-gradients and which values the memory guard must protect.
+tensor) a :class:`~mygrad._core.state.Plan` says which inputs get gradients
+and which values the in-place machinery and the memory guard must protect.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import types
 from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
 
+from mygrad._core.state import Plan
 from mygrad.errors import DeclarationError
 
 __all__ = ["NONDIFF", "Domain", "DEFAULT_DOMAIN", "reads", "rule_reads", "rule_params", "plan", "plan_table"]
@@ -148,19 +149,19 @@ def rule_reads(rule: Callable, n_inputs: int, where: str = "op") -> tuple[bool, 
 _INTROSPECTION = frozenset({"locals", "vars", "eval", "exec", "globals"})
 
 
-def plan(grads: Sequence, reads: Sequence[tuple[bool, frozenset]], states: Sequence[int], unit: int) -> tuple:
-    """``(grad_idx, need_idx, needs_out, unit)`` for inputs in ``states``
-    (0: not a tensor, 1: constant tensor, 2: non-constant tensor): which inputs
-    get gradients, which inputs' values the rules read, whether they read the
-    output, and the memory-guard unit (see mygrad._memory_guard)."""
+def plan(grads: Sequence, reads: Sequence[tuple[bool, frozenset]], states: Sequence[int], unit: int) -> Plan:
+    """The :class:`~mygrad._core.state.Plan` for inputs in ``states`` (0: not
+    a tensor, 1: constant tensor, 2: non-constant tensor): which inputs get
+    gradients, which inputs' values the rules read, whether they read the
+    output, and the memory-guard unit."""
     n = len(grads)
     grad_idx = tuple(i for i in range(n) if states[i] == 2 and grads[i] is not NONDIFF)
     need = sorted({j for i in grad_idx for j in reads[i][1] if states[j] != 0})
-    return grad_idx, tuple(need), any(reads[i][0] for i in grad_idx), unit
+    return Plan(grad_idx, tuple(need), any(reads[i][0] for i in grad_idx), unit)
 
 
 def plan_table(grads: Sequence, reads: Sequence[tuple[bool, frozenset]], unit: int) -> list:
-    """A :func:`_plan` per input-state pattern (a base-3 number, input 0 most
+    """A :func:`plan` per input-state pattern (a base-3 number, input 0 most
     significant)."""
     n = len(grads)
     return [plan(grads, reads, [(code // 3 ** (n - 1 - i)) % 3 for i in range(n)], unit) for code in range(3**n)]

@@ -19,11 +19,11 @@ from typing import Any
 
 import numpy as np
 
-from mygrad._inplace import assign
-from mygrad._modes import no_autodiff
+from mygrad._core.inplace import assign
+from mygrad._core.modes import no_autodiff
 from mygrad._plugins.providers import missing_provider_error, provider_missing
 from mygrad._plugins.registry import REGISTRY, _numpy_name
-from mygrad.tensor_base import Tensor
+from mygrad._core.tensor import Tensor
 
 __all__ = ["array_ufunc", "array_function", "unwrap"]
 

@@ -1,5 +1,5 @@
 """Writing into a tensor's memory: the raw array writes of in-place
-operations (:mod:`mygrad._inplace` decides what the graph records).
+operations (:mod:`mygrad._core.inplace` decides what the graph records).
 
 * :func:`write` opens the memory guard's locks that the target itself holds
   for the duration of the write, and refuses memory that another live graph
@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from mygrad._memory_guard import _REG, held_ids
-from mygrad.tensor_base import Tensor
+from mygrad._core.memory_guard import _REG, held_ids
+from mygrad._core.state import Vertex
 
 __all__ = ["NOKEY", "write", "write_untracked", "data_of", "last_write_mask", "covers_all", "is_basic"]
 
@@ -24,7 +24,7 @@ _ndarray = np.ndarray
 NOKEY = object()  # "the whole target" (no index)
 
 
-def _arrays_to_open(dest: np.ndarray, B: Tensor) -> list:
+def _arrays_to_open(dest: np.ndarray, B: Vertex) -> list:
     """The arrays (outermost base first) whose writeable flag must be set for
     a write into ``dest`` (a view of ``B``'s memory). Raises ``ValueError`` for
     memory that is natively read-only, or that a live graph outside ``B``'s
@@ -56,7 +56,7 @@ def _arrays_to_open(dest: np.ndarray, B: Tensor) -> list:
     return opened
 
 
-def write(dest: np.ndarray, key: Any, value: Any, mask: Any, casting: str, B: Tensor) -> None:
+def write(dest: np.ndarray, key: Any, value: Any, mask: Any, casting: str, B: Vertex) -> None:
     """``dest[key] = value`` (or a masked ufunc-style copy), opening the
     memory guard's locks for the duration of the write."""
     opened = _arrays_to_open(dest, B)
@@ -102,7 +102,7 @@ def is_basic(key: Any) -> bool:
 
 
 def data_of(value: Any) -> Any:
-    return value._data if isinstance(value, Tensor) else value
+    return value._data if isinstance(value, Vertex) else value
 
 
 def write_untracked(dest: np.ndarray, key: Any, value: Any, mask: Any, casting: str) -> None:

@@ -11,7 +11,7 @@ ndarray ``out=``), or an array an :class:`~mygrad.Operation` returned.
 
 So the guard works per *memory family* (a root tensor and the view tensors
 that share its memory) and only on the arrays of the family that were handed
-out. The root's ``_lock`` slot holds the family's :class:`Lock` state:
+out. The root's ``_lock`` slot holds the family's :class:`~mygrad._core.state.Lock` state:
 
 * ``HIDDEN``  -- no array of the family was handed out: nothing to lock (most
   intermediate results; this costs nothing per op);
@@ -19,7 +19,7 @@ out. The root's ``_lock`` slot holds the family's :class:`Lock` state:
   on depends on the memory: they are writeable;
 * ``LOCKED``  -- they are read-only, because a live graph made with the guard
   on depends on the memory: a node reads the values of the root or of one of
-  its views (``Tensor._needs``), or the root is itself the result of a live
+  its views (``Vertex._needs``), or the root is itself the result of a live
   node (a raw write would make its values differ from what its node
   computed).
 
@@ -37,11 +37,11 @@ from __future__ import annotations
 
 import threading
 import weakref
-from enum import IntEnum
 
 import numpy as np
 
-from mygrad._state import ext as _ext
+from mygrad._core.state import GUARDED, LOCKING, UNGUARDED, Lock, root_of
+from mygrad._core.state import ext as _ext
 
 __all__ = [
     "Lock", "GUARDED", "UNGUARDED", "LOCKING", "lock_array", "unlock_array", "locked_count", "expose",
@@ -49,22 +49,7 @@ __all__ = [
 ]
 
 
-class Lock(IntEnum):
-    """State of a memory family's handed-out arrays (``Tensor._lock`` of its root)."""
-
-    HIDDEN = 0
-    EXPOSED = 1
-    LOCKED = 2
-
-
 HIDDEN, EXPOSED, LOCKED = Lock.HIDDEN, Lock.EXPOSED, Lock.LOCKED
-
-#: what one reading node adds to ``Tensor._needs``: nodes made with the guard on
-#: count in the low bits (they lock), nodes made with the guard off in the high
-#: bits (their values are still preserved by in-place ops, but they lock nothing)
-GUARDED = 1
-UNGUARDED = 1 << 32
-LOCKING = UNGUARDED - 1
 
 _ndarray = np.ndarray
 
@@ -149,12 +134,7 @@ def note_inherited_lock(view: np.ndarray, parent: np.ndarray) -> None:
 
 
 # ------------------------------------------------------------- families
-def family_root(t):
-    """The root tensor of ``t``'s memory family (``t`` unless it is a view)."""
-    x = t._ext
-    if x is None or x.base is None:
-        return t
-    return x.base
+family_root = root_of  # (the root of a memory family)
 
 
 def protected(B) -> bool:

@@ -5,7 +5,7 @@ A tensor is its own graph vertex. A tensor made by an op holds:
 * ``_op``     -- the op (a declared op, or an :class:`~mygrad.Operation`
   instance) whose ``backprop(tensor, grad)`` sends ``grad`` to the inputs;
 * ``_inputs`` -- the op's inputs (tensors and Python scalars);
-* ``_plan``   -- ``(grad_idx, need_idx, needs_out)``: which inputs receive
+* ``_plan``   -- a :class:`~mygrad._core.state.Plan`: which inputs receive
   gradients, which inputs' values the rules read (they hold a memory-guard
   need), and whether the rules read the output;
 * ``_seq``    -- when it was made (a global sequence number); a cleared tensor
@@ -25,11 +25,13 @@ from numbers import Real
 
 import numpy as np
 
-from mygrad._memory_guard import GUARDED, LOCKED, sync
-from mygrad._modes import MODE
+from mygrad._core.memory_guard import LOCKED, sync
+from mygrad._core.modes import MODE
+from mygrad._core.state import GUARDED
 from mygrad.errors import InvalidBackprop, InvalidGradient
 
-__all__ = ["backward", "clear_graph", "accumulate", "reduce_broadcast", "next_seq", "release", "Scatter"]
+__all__ = ["backward", "clear_graph", "accumulate", "reduce_broadcast", "next_seq", "release", "drop_need", "Scatter",
+           "History", "resolve", "resolve_one", "op_label", "bad_shape", "dense_grad"]
 
 _ndarray = np.ndarray
 _asarray = np.asarray
@@ -203,16 +205,16 @@ def _toposort(root, check: bool = True) -> list:
     pop = stack.pop
     keep = found.append
     mark = seen.add
-    resolve = RESOLVER[0] if HISTORY[0] else None
+    routed = History.alive
     while stack:
         t = pop()
         if t._op is None:
             continue
-        if resolve is not None:
+        if routed:
             resolve(t)
         seq = t._seq
         ins = t._inputs
-        for i in t._plan[0]:
+        for i in t._plan.grads:
             p = ins[i]
             if check and p._seq < 0 and -p._seq > seq:
                 raise InvalidBackprop(
@@ -230,19 +232,91 @@ def _toposort(root, check: bool = True) -> list:
     return found
 
 
-#: set by the in-place machinery: ``resolve(tensor)`` routes the tensor's inputs
-#: that were mutated in place after it was made to their pre-mutation vertices
-RESOLVER: list = [None]
-#: ``resolve_one(tensor, seq)``: the vertex that represented ``tensor`` at ``seq``
-RESOLVE_ONE: list = [None]
-#: ``touch(tensor)``: bring a (view) tensor's vertex up to date (mygrad._engine)
-REFRESH_ROOT: list = [None]
-#: number of in-place history entries alive
-HISTORY: list = [0]
+# ------------------------------------------------------ in-place history
+class History:
+    """A tensor's in-place history: the vertices that represented it before
+    each change of vertex (``verts``), and when they stopped (``seqs``,
+    ascending). A consumer made at time ``s`` reads ``at(s)``."""
+
+    __slots__ = ("seqs", "verts")
+    #: number of entries alive in all histories (0: nothing to resolve, the common case)
+    alive = 0
+
+    def __init__(self) -> None:
+        self.seqs: list = []
+        self.verts: list = []
+
+    def __len__(self) -> int:
+        return len(self.seqs)
+
+    def add(self, seq: int, vertex) -> None:
+        self.seqs.append(seq)
+        self.verts.append(vertex)
+        History.alive += 1
+
+    def at(self, seq: int):
+        """The vertex for a consumer made at ``seq``, or None (the current one)."""
+        i = bisect_right(self.seqs, seq)
+        return self.verts[i] if i < len(self.seqs) else None
+
+    def remove(self, vertex) -> None:
+        """Drop ``vertex``'s entry (no consumer will look it up)."""
+        for i in range(len(self.verts) - 1, -1, -1):
+            if self.verts[i] is vertex:
+                del self.seqs[i], self.verts[i]
+                History.alive -= 1
+                return
+
+    def drop_cleared(self) -> None:
+        """Entries whose vertex was cleared by a backward route nothing anymore."""
+        keep = [i for i, v in enumerate(self.verts) if v._seq >= 0 or v._op is not None]
+        History.alive -= len(self.seqs) - len(keep)
+        self.seqs = [self.seqs[i] for i in keep]
+        self.verts = [self.verts[i] for i in keep]
+
+    def forget_all(self) -> None:
+        History.alive -= len(self.seqs)
+        self.seqs, self.verts = [], []
 
 
+def resolve_one(p, seq: int):
+    """The vertex that represented ``p`` for a consumer made at ``seq``."""
+    x = getattr(p, "_ext", None)
+    if x is None or not x.hist:
+        return p
+    v = x.hist.at(seq)
+    return p if v is None else v
+
+
+def resolve(t) -> None:
+    """Route ``t``'s inputs that were mutated after ``t`` was made to the
+    placeholders holding their state at that time (rewrites ``t._inputs``,
+    and an :class:`~mygrad.Operation`'s ``variables``)."""
+    ins = t._inputs
+    if not ins:
+        return
+    new = None
+    seq = t._seq
+    for i, p in enumerate(ins):
+        x = getattr(p, "_ext", None)
+        if x is None or not x.hist:
+            continue
+        v = x.hist.at(seq)
+        if v is not None:
+            if new is None:
+                new = list(ins)
+            new[i] = v
+    if new is not None:
+        new = tuple(new)
+        t._inputs = new
+        op = t._op
+        if getattr(op, "variables", None) is ins:
+            op.variables = new
+
+
+# ------------------------------------------------------------ needs, release
 def drop_need(p, unit: int) -> None:
-    """One live node stopped reading ``p``'s values (see mygrad._memory_guard)."""
+    """One live node stopped reading ``p``'s values (see mygrad._core.memory_guard)."""
     n = p._needs - unit
     p._needs = n
     x = p._ext
@@ -266,24 +340,24 @@ def release(t, alive: bool = False) -> None:
     ``t`` itself. This is also ``Tensor.__del__`` (``alive=False``): then
     ``t``'s in-place history stops counting, and the locks of its memory
     family (if its arrays were handed out) are released."""
-    nidx = t._plan
-    if nidx is not None and (nidx[1] or nidx[2]):
+    plan = t._plan
+    if plan is not None and (plan.reads or plan.reads_out):
         t._plan = None
         ins = t._inputs
-        unit = nidx[3]
-        resolve = RESOLVE_ONE[0] if HISTORY[0] else None
-        for i in nidx[1]:
+        unit = plan.unit
+        routed = History.alive
+        for i in plan.reads:
             p = ins[i]
-            if resolve is not None:
-                p = resolve(p, t._seq)
+            if routed:
+                p = resolve_one(p, t._seq)
             drop_need(p, unit)
-        if nidx[2]:
+        if plan.reads_out:
             drop_need(t, unit)
     if not alive:
         x = t._ext
         if x is not None:
             if x.hist:
-                HISTORY[0] -= len(x.hist)
+                x.hist.forget_all()
             if x.held is not None and x.base is None:
                 t._op = None  # no longer a live result: nothing protects the memory
                 t._needs = 0
@@ -307,47 +381,11 @@ def _clear(order) -> None:
                 x.base_version = -1  # a view used again gets a new vertex: a view of its parent
             elif t._lock == LOCKED:
                 sync(t)  # a leaf now: its memory is free unless a live node reads it
-    if HISTORY[0]:
+    if History.alive:
         for t in order:
             x = t._ext
             if x is not None and x.hist:
-                _drop_cleared_history(x)
-
-
-def _drop_cleared_history(x) -> None:
-    x.hist.drop_cleared()
-
-
-class History:
-    """A tensor's in-place history: the vertices that represented it before
-    each change of vertex (``verts``), and when they stopped (``seqs``,
-    ascending). A consumer made at time ``s`` reads ``at(s)``."""
-
-    __slots__ = ("seqs", "verts")
-
-    def __init__(self) -> None:
-        self.seqs: list = []
-        self.verts: list = []
-
-    def __len__(self) -> int:
-        return len(self.seqs)
-
-    def add(self, seq: int, vertex) -> None:
-        self.seqs.append(seq)
-        self.verts.append(vertex)
-        HISTORY[0] += 1
-
-    def at(self, seq: int):
-        """The vertex for a consumer made at ``seq``, or None (the current one)."""
-        i = bisect_right(self.seqs, seq)
-        return self.verts[i] if i < len(self.seqs) else None
-
-    def drop_cleared(self) -> None:
-        """Entries whose vertex was cleared by a backward route nothing anymore."""
-        keep = [i for i, v in enumerate(self.verts) if v._seq >= 0 or v._op is not None]
-        HISTORY[0] -= len(self.seqs) - len(keep)
-        self.seqs = [self.seqs[i] for i in keep]
-        self.verts = [self.verts[i] for i in keep]
+                x.hist.drop_cleared()
 
 
 def clear_graph(root) -> None:
@@ -362,8 +400,6 @@ def backward(root, grad=None) -> None:
     if root._constant:
         clear_graph(root)
         return
-    if root._ext is not None and REFRESH_ROOT[0] is not None:
-        REFRESH_ROOT[0](root)  # a stale view backprops through its current vertex
     order = _toposort(root)
     for t in order:
         t._grad = None
@@ -373,7 +409,7 @@ def backward(root, grad=None) -> None:
     if grad is None:
         seed = np.ones(data.shape, dtype=data.dtype)
     else:
-        seed = _asarray(grad.data if hasattr(grad, "_data") else grad)
+        seed = _asarray(grad._data if hasattr(grad, "_data") else grad)
         try:
             seed = np.array(np.broadcast_to(seed, data.shape), dtype=data.dtype)
         except ValueError:

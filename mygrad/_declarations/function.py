@@ -1,0 +1,165 @@
+"""Differentiable functions: a NumPy forward function plus one gradient rule
+per tensor input (``@function_op(np.sum, grads=[...])``), with views for the
+view-capable ones, and ``out=``."""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from mygrad._core.inplace import assign_result
+from mygrad._core.memory_guard import EXPOSED, LOCKING, note_inherited_lock, sync
+from mygrad._core.modes import MODE
+from mygrad._core.state import GUARDED, UNCONSUMED, UNGUARDED, check_constant, root_of
+from mygrad._core.tensor import Tensor
+from mygrad._core.vertices import note_view_need
+from mygrad._core.views import is_view_of, link_view
+from mygrad._declarations.base import OpDecl, coerce, finish, run_rules, unaliased, wrap_result
+from mygrad._declarations.rules import plan, plan_table, rule_params, rule_reads
+from mygrad.errors import DeclarationError
+
+__all__ = ["Function"]
+
+_ndarray = np.ndarray
+
+
+# --------------------------------------------------------------- functions
+class Function(OpDecl):
+    """A differentiable op computed by a NumPy ``forward`` function.
+
+    ``forward(*input_arrays, *op_args, **op_kwargs)`` receives the first
+    ``nin`` positional arguments as arrays (or Python scalars); ``grads[i]``
+    is ``rule(g, out, *inputs, *op_args, **op_kwargs)`` for input ``i``.
+    Calling the declaration runs the op: ``f(*inputs, *op_args,
+    constant=None, **op_kwargs)``.
+    """
+
+    kind = "function"
+
+    def __init__(self, forward: Callable, grads: Sequence, *, nin: int = 1, **meta: Any) -> None:
+        if not callable(forward):
+            raise DeclarationError(f"function_op needs a callable forward function, got {forward!r}")
+        if not isinstance(nin, int) or isinstance(nin, bool) or nin < 1:
+            raise DeclarationError(f"function_op: nin must be a positive int, got {nin!r}")
+        self._init_meta(meta.pop("name", None) or getattr(forward, "__name__", "function"), **meta)
+        self.forward = forward
+        self.grads = tuple(grads)
+        self.nin = nin
+        if "doc" not in meta:
+            self.__doc__ = forward.__doc__
+        self.__wrapped__ = forward
+        self._signature = inspect.signature(forward)
+        self._input_names = frozenset(list(self._signature.parameters)[:nin])
+        self.__signature__ = _public_signature(self._signature)
+        self.validate()
+        self._reads = [rule_reads(g, nin, f"{self.name!r}") for g in self.grads]
+        self.table = plan_table(self.grads, self._reads, GUARDED) if nin <= 4 else []
+        self.table_off = plan_table(self.grads, self._reads, UNGUARDED) if nin <= 4 else []
+
+    def plan_for(self, states: Sequence[int], unit: int) -> tuple:
+        return plan(self.grads, self._reads, states, unit)
+
+    def validate(self) -> None:
+        if not callable(self.forward):
+            raise DeclarationError(f"{self.name!r}: forward must be callable")
+        if not isinstance(self.nin, int) or self.nin < 1:
+            raise DeclarationError(f"{self.name!r}: nin must be a positive int, got {self.nin!r}")
+        if len(self.grads) != self.nin:
+            raise DeclarationError(
+                f"{self.name!r} has {self.nin} tensor input(s) but {len(self.grads)} gradient "
+                "rule(s); give one rule per input (NONDIFF for a non-differentiable one)"
+            )
+        for i, g in enumerate(self.grads):
+            rule_params(g, self.nin, f"{self.name!r} input {i}")
+
+    def _bind(self, args: tuple, kwargs: dict) -> dict:
+        """Positional op arguments -> keyword arguments, by the forward's signature."""
+        try:
+            bound = self._signature.bind(*args, **kwargs)
+        except TypeError as e:
+            raise TypeError(f"{self.name}(): {e}") from None
+        skip = self._input_names
+        return {k: v for k, v in bound.arguments.items() if k not in skip}
+
+    def __call__(self, *args: Any, constant: Any = None, **kwargs: Any) -> Any:
+        nin = self.nin
+        if len(args) < nin:
+            raise TypeError(f"{self.name}() needs {nin} tensor argument(s), got {len(args)}")
+        check_constant(constant)
+        if len(args) > nin:
+            kwargs = self._bind(args, kwargs)
+        out = kwargs.pop("out", None) if "out" in kwargs else None
+        if out is not None:
+            return _with_out(self, args[:nin], kwargs, constant, out)
+        mode = MODE.get()
+        tracking = mode.track
+        coerced = [coerce(a, tracking) for a in args[:nin]]
+        values = [c[1] for c in coerced]
+        result = wrap_result(self.forward(*values, **kwargs))
+        inputs = tuple(c[0] for c in coerced)
+        states = [c[2] for c in coerced]
+        if self.can_return_view and tracking:
+            return self._view_result(args, result, inputs, states, constant, mode.guard, kwargs)
+        result, owned = unaliased(result, args[:nin], tracking)
+        return finish(self, result, inputs, states, constant, tracking, mode.guard, kwargs, owned)
+
+    def _view_result(self, args: tuple, result: np.ndarray, inputs: tuple, states: list, constant: Any,
+                     guard: bool, kwargs: dict) -> Tensor:
+        """A view-capable op's result: link it to the input tensor whose
+        memory it views (inputs that were not tensors are never bases)."""
+        parent = None
+        for a in args[: self.nin]:
+            if isinstance(a, Tensor) and (result is a._data or is_view_of(result, a._data)):
+                parent = a
+                break
+        if parent is None:
+            result, owned = unaliased(result, args[: self.nin], True)
+            return finish(self, result, inputs, states, constant, True, guard, kwargs, owned)
+        if result is parent._data:  # NumPy returned its input unchanged
+            result = result.view()
+        if parent._grad is UNCONSUMED:  # the view's vertex will read the parent's
+            parent._grad = None
+        t = finish(self, result, inputs, states, constant, True, guard, kwargs, null=False)
+        link_view(t, parent, [(self, kwargs)])
+        if not result.flags.writeable and not parent._data.flags.writeable and not self.read_only_view:
+            note_inherited_lock(result, parent._data)
+        if t._needs:
+            note_view_need(t, 1)
+            if t._needs & LOCKING:
+                sync(root_of(t))
+        return t
+
+    def backprop(self, t: Tensor, g: np.ndarray) -> None:
+        run_rules(self, t, g, t._saved, None)
+
+
+def _with_out(decl: OpDecl, inputs: tuple, kwargs: dict, constant: Any, out: Any) -> Any:
+    """``f(..., out=target)`` for a non-ufunc op: compute, then write the result
+    into ``target`` (a tensor: in place, differentiably; an ndarray: the
+    returned tensor holds that array)."""
+    if type(out) is tuple:
+        if len(out) != 1:
+            raise ValueError(f"{decl.name}: `out` must hold exactly one array, got {len(out)}")
+        out = out[0]
+    if isinstance(out, Tensor):
+        return assign_result(out, lambda: decl(*inputs, constant=constant, **kwargs))
+    if not isinstance(out, _ndarray):
+        raise TypeError(f"{decl.name}: `out` must be a tensor or an ndarray, got {type(out).__name__}")
+    result = decl(*inputs, constant=constant, **kwargs)
+    out[...] = result._data
+    # the result holds the caller's array now (same values): the guard covers it
+    result._data = out
+    result._lock = EXPOSED
+    sync(result)
+    return result
+
+
+def _public_signature(sig: inspect.Signature) -> inspect.Signature:
+    params = list(sig.parameters.values())
+    if "constant" not in sig.parameters:
+        kw = inspect.Parameter("constant", inspect.Parameter.KEYWORD_ONLY, default=None)
+        var_kw = [p for p in params if p.kind is inspect.Parameter.VAR_KEYWORD]
+        params = [p for p in params if p.kind is not inspect.Parameter.VAR_KEYWORD] + [kw] + var_kw
+    return sig.replace(parameters=params)

@@ -1,0 +1,182 @@
+"""Differentiable ufuncs: a NumPy ufunc plus one gradient rule per input
+(``ufunc_op(np.exp, lambda g, out, x: g * out)``); also ``mygrad.ufunc``."""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple, Sequence
+
+import numpy as np
+
+from mygrad._core.inplace import inplace_ufunc
+from mygrad._core.modes import MODE
+from mygrad._core.state import GUARDED, UNGUARDED, check_constant
+from mygrad._core.tensor import Tensor
+from mygrad._declarations.base import NO_KWARGS, OpDecl, coerce, finish, run_rules, wrap_result
+from mygrad._declarations.fastpath import make_fast_ufunc
+from mygrad._declarations.rules import plan_table, rule_params, rule_reads
+from mygrad.errors import DeclarationError
+
+__all__ = ["Ufunc", "UfuncSaved"]
+
+
+_UFUNC_KEYWORDS = frozenset({"out", "where", "dtype", "constant", "casting", "order", "subok", "signature"})
+
+
+class UfuncSaved(NamedTuple):
+    """What a ufunc node saves when it has rule keywords: its ``where`` mask
+    (or None) and the keywords for its gradient rules."""
+
+    mask: Any
+    kwargs: dict
+
+
+# ------------------------------------------------------------------ ufuncs
+class Ufunc(OpDecl):
+    """A differentiable counterpart of a NumPy ufunc; ``mygrad.ufunc``.
+
+    Call it like the NumPy ufunc: ``f(x1[, x2], out=None, *, where=True,
+    dtype=None, constant=None, **kwargs)``; other NumPy ufunc keywords
+    (``casting``, ``order``, ...) are passed to NumPy. ``keywords`` (name ->
+    default) are extra keywords that NumPy's ufunc does not take: they go to
+    the gradient rules (e.g. ``absolute``'s ``nan_to_num``).
+    """
+
+    kind = "ufunc"
+
+    def __init__(self, numpy_ufunc: np.ufunc, grads: Sequence, *, keywords: dict | None = None,
+                 **meta: Any) -> None:
+        if not isinstance(numpy_ufunc, np.ufunc):
+            raise DeclarationError(f"ufunc_op needs a numpy.ufunc, got {numpy_ufunc!r}")
+        self.keywords = dict(keywords or {})
+        for k in self.keywords:
+            if not isinstance(k, str) or not k.isidentifier() or k in _UFUNC_KEYWORDS:
+                raise DeclarationError(f"ufunc_op keywords: {k!r} is not an identifier of its own")
+        meta.setdefault("numpy", numpy_ufunc)
+        self._init_meta(meta.pop("name", None) or numpy_ufunc.__name__, **meta)
+        self.ufunc = numpy_ufunc
+        self.grads = tuple(grads)
+        self.nin = numpy_ufunc.nin
+        self.nout = numpy_ufunc.nout
+        self.nargs = numpy_ufunc.nargs
+        self.identity = numpy_ufunc.identity
+        self.signature = numpy_ufunc.signature
+        self.types = [t for t in numpy_ufunc.types if not set(t) & set("FDGOMmSUVq")]
+        self.ntypes = len(self.types)
+        if "doc" not in meta:
+            self.__doc__ = f"Differentiable ``numpy.{numpy_ufunc.__name__}``.\n\n" + (numpy_ufunc.__doc__ or "")
+        self.validate()
+        reads = [rule_reads(g, self.nin, f"{self.name!r}") for g in self.grads]
+        self.table = plan_table(self.grads, reads, GUARDED)
+        self.table_off = plan_table(self.grads, reads, UNGUARDED)
+        self.call_fast = fast = make_fast_ufunc(self)
+        if type(self).__call__ is Ufunc.__call__:  # (a subclass may add keywords)
+            general = self._call
+            nin = self.nin
+
+            def call(*args: Any, **kwargs: Any) -> Any:
+                if kwargs or len(args) != nin:
+                    return general(*args, **kwargs)
+                return fast(*args)
+
+            if nin == 1:
+                call = fast  # it takes any arguments (see mygrad._fastpath)
+
+            # each ufunc gets its own class whose __call__ goes straight to the fast path
+            self.__class__ = type(type(self).__name__, (type(self),), {"__call__": staticmethod(call)})
+
+    def validate(self) -> None:
+        if self.nout != 1:
+            raise DeclarationError(f"{self.name!r}: only single-output ufuncs are supported")
+        if len(self.grads) != self.nin:
+            raise DeclarationError(
+                f"{self.name!r}: numpy.{self.ufunc.__name__} takes {self.nin} input(s), so the "
+                f"declaration needs {self.nin} gradient rule(s) (NONDIFF for a "
+                f"non-differentiable input); got {len(self.grads)}"
+            )
+        for i, g in enumerate(self.grads):
+            rule_params(g, self.nin, f"{self.name!r} input {i}")
+
+    def resolve_dtypes(self, *args: Any, **kwargs: Any) -> Any:
+        return self.ufunc.resolve_dtypes(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<mygrad-ufunc {self.name!r}>"
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if not kwargs and len(args) == self.nin:
+            return self.call_fast(*args)
+        return self._call(*args, **kwargs)
+
+    def _call(self, *args: Any, out: Any = None, where: Any = True, dtype: Any = None, constant: Any = None,
+              **kwargs: Any) -> Any:
+        nin = self.nin
+        if len(args) != nin:
+            if len(args) == nin + 1 and out is None:
+                out = args[-1]
+                args = args[:-1]
+            else:
+                raise TypeError(f"{self.name}() takes {nin} positional input(s) (plus an optional `out`), got {len(args)}")
+        if out is None and where is True and dtype is None and constant is None and not kwargs:
+            return self.call_fast(*args)
+        return self.call_general(args, out, where, dtype, constant, kwargs)
+
+    def call_general(self, args: tuple, out: Any, where: Any, dtype: Any, constant: Any, kwargs: dict) -> Any:
+        check_constant(constant)
+        if out is not None:
+            if type(out) is tuple:
+                if len(out) != 1:
+                    raise ValueError(f"{self.name}: `out` must hold exactly one array, got {len(out)}")
+                out = out[0]
+            if isinstance(out, Tensor):
+                return inplace_ufunc(self, args, out, where, dtype, constant, kwargs)
+        mode = MODE.get()
+        tracking = mode.track
+        coerced = [coerce(a, tracking) for a in args]
+        rule_kwargs = None
+        if self.keywords and kwargs:
+            rule_kwargs = {k: kwargs[k] for k in self.keywords if k in kwargs}
+            kwargs = {k: v for k, v in kwargs.items() if k not in self.keywords}
+        np_kwargs = self.numpy_kwargs(where, dtype, kwargs)
+        if out is not None:
+            np_kwargs["out"] = out
+        result = wrap_result(self.ufunc(*(c[1] for c in coerced), **np_kwargs))
+        states = [c[2] for c in coerced]
+        mask = None if where is True else np.asarray(where, dtype=bool)
+        saved = mask if not rule_kwargs else UfuncSaved(mask, rule_kwargs)
+        return finish(self, result, tuple(c[0] for c in coerced), states, constant, tracking, mode.guard,
+                      saved, owned=out is None)
+
+    def numpy_kwargs(self, where: Any, dtype: Any, kwargs: dict) -> dict:
+        """The keyword arguments for the NumPy ufunc (a new dict)."""
+        np_kwargs = {k: v for k, v in kwargs.items() if k not in self.keywords}
+        if where is not True:
+            np_kwargs["where"] = where
+        if dtype is not None:
+            np_kwargs["dtype"] = dtype
+        return np_kwargs
+
+    def backprop(self, t: Tensor, g: np.ndarray) -> None:
+        s = t._saved
+        if type(s) is UfuncSaved:
+            run_rules(self, t, g, s.kwargs, s.mask)
+        else:
+            run_rules(self, t, g, NO_KWARGS, s)
+
+    # NumPy ufunc methods
+    def _unsupported(self, method: str) -> Any:
+        raise NotImplementedError(f"mygrad's {self.name!r} does not implement the ufunc method {method!r} yet")
+
+    def at(self, *args: Any, **kwargs: Any) -> Any:
+        return self._unsupported("at")
+
+    def accumulate(self, *args: Any, **kwargs: Any) -> Any:
+        return self._unsupported("accumulate")
+
+    def outer(self, *args: Any, **kwargs: Any) -> Any:
+        return self._unsupported("outer")
+
+    def reduce(self, *args: Any, **kwargs: Any) -> Any:
+        return self._unsupported("reduce")
+
+    def reduceat(self, *args: Any, **kwargs: Any) -> Any:
+        return self._unsupported("reduceat")
