@@ -6,11 +6,11 @@ import argparse
 import json
 import sys
 
+import mygrad
+from mygrad.plugins import plugins
+
 
 def _plugins(as_json: bool) -> int:
-    import mygrad
-    from mygrad.plugins import plugins
-
     infos = [p.as_dict() for p in plugins()]
     if as_json:
         print(json.dumps({"mygrad": mygrad.__version__, "plugins": infos}, indent=2))
