@@ -45,6 +45,7 @@ from mygrad._declarations.kinds import (
     passthrough,
     ufunc_op,
 )
+from mygrad._declarations.reduction import reduced_axes, unreduce
 from mygrad._declarations.rules import NONDIFF, Domain, reads
 from mygrad._plugins.hookspecs import hookimpl
 from mygrad.errors import (
@@ -71,6 +72,8 @@ __all__ = [
     "NONDIFF",
     "reads",
     "Domain",
+    "unreduce",
+    "reduced_axes",
     "Operation",
     "execute_op",
     "SkipGradient",

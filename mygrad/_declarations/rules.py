@@ -37,12 +37,19 @@ class Domain:
     that keep at least ``gap`` away from each value in ``exclude``.
 
     ``unique=True`` draws arrays without repeated values (for ops such as
-    ``max`` that are not differentiable at ties).
+    ``max`` that are not differentiable at ties). ``structure`` turns the
+    drawn array into matrices (over its last two axes, batched over the
+    leading ones) that an op needs:
+
+    * ``"invertible"``: square, strictly diagonally dominant (well conditioned);
+    * ``"spd"``: symmetric positive definite (``B @ B.T / n + I``);
+    * ``"symmetric"``: symmetric with well-separated eigenvalues;
+    * ``"full_rank"``: any ``m x n``, full rank and well conditioned.
 
     >>> Domain(0.1, 10)          # e.g. for log and sqrt
-    Domain(low=0.1, high=10, exclude=(), gap=0.1, unique=False)
+    Domain(low=0.1, high=10, exclude=(), gap=0.1, unique=False, structure=None)
     >>> Domain(-5, 5, exclude=(0,))  # e.g. for a divisor
-    Domain(low=-5, high=5, exclude=(0,), gap=0.1, unique=False)
+    Domain(low=-5, high=5, exclude=(0,), gap=0.1, unique=False, structure=None)
     """
 
     low: float = -5.0
@@ -50,6 +57,14 @@ class Domain:
     exclude: tuple = ()
     gap: float = 0.1
     unique: bool = False
+    structure: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.structure not in STRUCTURES:
+            raise DeclarationError(f"Domain(structure={self.structure!r}): one of {sorted(map(str, STRUCTURES))}")
+
+
+STRUCTURES = (None, "invertible", "spd", "symmetric", "full_rank")
 
 
 DEFAULT_DOMAIN = Domain()

@@ -107,10 +107,28 @@ def _settings(max_examples: int | None) -> settings:
 def check_op(decl: OpDecl, *, max_examples: int | None = None) -> None:
     """Run the conformance checks of one declaration (see module docs).
 
-    ``decl.conformance`` options: ``nin`` (for composites), ``kwargs``
-    (``(draw, shapes) -> dict``), ``shapes`` (a strategy of input-shape tuples),
-    ``dtypes``, ``atol``/``rtol``, ``forward_only`` (a non-differentiable op
-    that returns NumPy results: compare with NumPy only), ``skip``.
+    ``decl.conformance`` options (plain data, or functions of hypothesis's
+    ``draw`` that the checker alone calls, so a plugin never imports
+    hypothesis itself):
+
+    ``nin``
+        the number of tensor inputs (for composites; ufuncs and functions know it).
+    ``shapes``
+        the inputs' shapes: a list of tuples of shapes to choose from
+        (``[((2, 3), (3,)), ((4,), (4,))]``), or ``shapes(draw) -> tuple of shapes``.
+        Default: any small shape (one input), broadcastable shapes (several).
+    ``kwargs``
+        extra keyword arguments: a dict of choices per argument
+        (``{"axis": [None, 0, -1], "keepdims": [True, False]}``), a list of
+        dicts to choose from, or ``kwargs(draw, shapes) -> dict``.
+    ``dtypes``
+        the float dtypes to check (default float16, float32, float64).
+    ``atol`` / ``rtol``
+        tolerances of the gradient check (default 1e-6 / 1e-4).
+    ``forward_only``
+        a non-differentiable op that returns NumPy results: compare with NumPy only.
+    ``skip``
+        a reason not to check the op.
     """
     if isinstance(decl, Table):
         return _check_table(decl)
@@ -127,12 +145,12 @@ def check_op(decl: OpDecl, *, max_examples: int | None = None) -> None:
     @given(data=st.data())
     def run(data: Any) -> None:
         if shapes_for is not None:
-            in_shapes = data.draw(shapes_for(), label="shapes")
+            in_shapes = _draw_shapes(shapes_for, data)
         elif nin == 1:
             in_shapes = (data.draw(mst.shapes(), label="shape"),)
         else:
             in_shapes = data.draw(mst.broadcastable_shapes(nin), label="shapes")
-        kwargs = kwargs_for(data.draw, in_shapes) if kwargs_for is not None else {}
+        kwargs = _draw_kwargs(kwargs_for, data, in_shapes)
         arrays = [
             data.draw(mst.arrays(s, np.float64, decl.input_domain(i)), label=f"x{i}")
             for i, s in enumerate(in_shapes)
@@ -147,6 +165,25 @@ def check_op(decl: OpDecl, *, max_examples: int | None = None) -> None:
             _check_writes_after_forward(decl, arrays, kwargs, seed)
 
     run()
+
+
+def _draw_shapes(option: Any, data: Any) -> tuple:
+    if isinstance(option, st.SearchStrategy):
+        return tuple(data.draw(option, label="shapes"))
+    if callable(option):
+        return tuple(option(data.draw))
+    choice = data.draw(st.sampled_from(list(option)), label="shapes")
+    return tuple(tuple(s) for s in choice)
+
+
+def _draw_kwargs(option: Any, data: Any, shapes: tuple) -> dict:
+    if option is None:
+        return {}
+    if callable(option):
+        return dict(option(data.draw, shapes))
+    if isinstance(option, dict):
+        return {k: data.draw(st.sampled_from(list(v)), label=k) for k, v in option.items()}
+    return dict(data.draw(st.sampled_from(list(option)), label="kwargs"))
 
 
 def _numpy_of(decl: OpDecl) -> Callable | None:

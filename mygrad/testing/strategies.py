@@ -27,6 +27,7 @@ except ImportError as e:  # pragma: no cover
 from mygrad._declarations.rules import Domain
 
 __all__ = [
+    "structured",
     "float_dtypes",
     "shapes",
     "broadcastable_shapes",
@@ -87,12 +88,49 @@ def elements(domain: Domain | None = None, dtype: Any = np.float64) -> st.Search
 
 def arrays(shape: Any = None, dtype: Any = np.float64, domain: Domain | None = None) -> st.SearchStrategy:
     """ndarrays of ``dtype`` whose elements lie in ``domain`` (if
-    ``domain.unique``: distinct elements, at least ``domain.gap`` apart)."""
+    ``domain.unique``: distinct elements, at least ``domain.gap`` apart; if
+    ``domain.structure``: matrices of that structure over the last two axes,
+    see :class:`mygrad.plugin.Domain`)."""
     dtype = np.dtype(dtype)
     shape = shapes() if shape is None else shape
     if domain is not None and domain.unique:
-        return _spaced_arrays(shape, dtype, domain)
-    return hnp.arrays(dtype=dtype, shape=shape, elements=elements(domain, dtype))
+        strat = _spaced_arrays(shape, dtype, domain)
+    else:
+        strat = hnp.arrays(dtype=dtype, shape=shape, elements=elements(domain, dtype))
+    if domain is not None and domain.structure is not None:
+        strat = strat.map(lambda a: structured(a, domain.structure).astype(dtype))
+    return strat
+
+
+def structured(a: np.ndarray, structure: str) -> np.ndarray:
+    """Matrices of ``structure`` (see :class:`mygrad.plugin.Domain`) made from
+    the drawn array ``a`` (over its last two axes)."""
+    a = np.asarray(a, dtype=np.float64)
+    if a.ndim < 2:
+        raise ValueError(f"a {structure!r} domain needs inputs with at least 2 dimensions, got shape {a.shape}")
+    m, n = a.shape[-2:]
+    scale = max(1.0, float(np.abs(a).max(initial=0.0)))
+    b = a / scale  # entries in [-1, 1]
+    if structure == "full_rank":
+        k = min(m, n)
+        out = b.copy()
+        idx = np.arange(k)
+        out[..., idx, idx] += np.where(b[..., idx, idx] >= 0, 1.0, -1.0) * (max(m, n) + 1.0)
+        return out
+    if m != n:
+        raise ValueError(f"a {structure!r} domain needs square matrices, got shape {a.shape}")
+    eye = np.eye(n)
+    if structure == "invertible":
+        idx = np.arange(n)
+        out = b.copy()
+        out[..., idx, idx] += np.where(b[..., idx, idx] >= 0, 1.0, -1.0) * (n + 1.0)
+        return out
+    if structure == "spd":
+        return b @ np.swapaxes(b, -1, -2) / n + eye
+    # symmetric, eigenvalues well apart: Q diag(lam) Q^T
+    q, _ = np.linalg.qr(b + 2 * n * eye)
+    lam = np.arange(1, n + 1, dtype=np.float64) * 1.5 - 0.75 * (n + 1) + 0.3 * np.diagonal(b, axis1=-2, axis2=-1)
+    return (q * lam[..., None, :]) @ np.swapaxes(q, -1, -2)
 
 
 @st.composite

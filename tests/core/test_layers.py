@@ -24,7 +24,7 @@ ORDER = [
     "mygrad.operation_base", "mygrad.tensor_creation", "mygrad._io", "mygrad.random", "mygrad.typing",
     "mygrad.computational_graph",
     # op declarations
-    "mygrad._declarations", "mygrad._declarations.rules", "mygrad._declarations.base",
+    "mygrad._declarations", "mygrad._declarations.rules", "mygrad._declarations.reduction", "mygrad._declarations.base",
     "mygrad._declarations.fastpath", "mygrad._declarations.ufunc", "mygrad._declarations.function",
     "mygrad._declarations.kinds",
     # the core's own ops
