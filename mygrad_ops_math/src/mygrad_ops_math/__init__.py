@@ -8,11 +8,37 @@ tensors, and Tensor operators/methods use them.
 
 from mygrad.plugin import hookimpl
 
-from mygrad_ops_math import arithmetic, explog, extrema, nondifferentiable, reductions, sequential, trig
+from mygrad_ops_math import (
+    arithmetic,
+    explog,
+    extrema,
+    hyperbolic,
+    joining,
+    misc_ufuncs,
+    nanreductions,
+    nondifferentiable,
+    padding,
+    rearranging,
+    reductions,
+    selection,
+    sequential,
+    special,
+    statistics,
+    tiling,
+    trig,
+    ufunc_methods,
+)
 
 __version__ = "3.0.0.dev0"
 
-MODULES = (arithmetic, explog, trig, extrema, reductions, sequential, nondifferentiable)
+MODULES = (
+    # elementwise (ufuncs and other elementwise math)
+    arithmetic, explog, trig, hyperbolic, extrema, misc_ufuncs, special, ufunc_methods,
+    # reductions and cumulative ops
+    reductions, nanreductions, statistics, sequential, nondifferentiable,
+    # manipulation and selection
+    joining, tiling, rearranging, selection, padding,
+)
 
 
 @hookimpl
