@@ -49,7 +49,7 @@ from mygrad._dtypes import __all__ as _dtype_names
 from mygrad._io import load, save
 from mygrad._plugins import dispatch as _dispatch  # noqa: F401  (NumPy's protocols on Tensor)
 from mygrad._plugins.manager import MANAGER as _MANAGER
-from mygrad._plugins.providers import namespace_getattr as _namespace_getattr
+from mygrad._plugins.registry import namespace_getattr as _namespace_getattr
 from mygrad import _core_plugin
 # public submodules (MyGrad 2.x's paths) and the family modules the packs fill
 from mygrad import (  # noqa: F401

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import zipfile
 from typing import Any
 
 import numpy as np
@@ -40,13 +39,19 @@ def save(file: Any, tensor: Tensor) -> None:
     np.savez(file, **arrays)
 
 
+def _bad_zip() -> type:
+    import zipfile  # (the standard library's; imported only when a file is loaded)
+
+    return zipfile.BadZipFile
+
+
 def _why(e: BaseException) -> str:
     """What is wrong with the file, in words (NumPy's own message may suggest
     loading pickled data, which mygrad never saves and never loads)."""
     text = str(e)
     if "pickle" in text.lower():
         return "it is not an .npz archive of arrays (NumPy takes it for pickled Python data, which mygrad never loads)"
-    if isinstance(e, zipfile.BadZipFile):
+    if type(e).__name__ == "BadZipFile":
         return "it is not a complete .npz archive (truncated or another format)"
     if isinstance(e, EOFError):
         return "it is empty"
@@ -72,7 +77,7 @@ def load(file: Any) -> Tensor:
             grad = npz["grad"] if "grad" in npz.files else None
     except FileNotFoundError:
         raise
-    except (ValueError, OSError, EOFError, KeyError, IndexError, zipfile.BadZipFile) as e:
+    except (ValueError, OSError, EOFError, KeyError, IndexError, _bad_zip()) as e:
         raise ValueError(f"{name!r} is not a tensor saved by mygrad.save: {_why(e)}") from None
     out = Tensor(data, constant=constant, copy=False)
     if grad is not None and not out.constant:

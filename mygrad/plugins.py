@@ -59,8 +59,14 @@ def registered(plugin: Any, name: str | None = None) -> Iterator[PluginInfo]:
         MANAGER.unregister(info.name)
 
 
-def plugins() -> list[PluginInfo]:
-    """Every plugin mygrad knows of, loaded or not (status, error, ops)."""
+def plugins(*, load: bool = True) -> list[PluginInfo]:
+    """Every plugin mygrad knows of, loaded or not (status, error, hooks, ops).
+
+    Installed plugins that ship a manifest are imported on first use of one
+    of their names; ``load=True`` (the default) imports them now, so that
+    their hooks are listed and an import error shows as ``failed``."""
+    if load:
+        MANAGER.load_all()
     return MANAGER.plugins()
 
 

@@ -1,5 +1,5 @@
 """``mygrad.tensor_manip``: the core's ops of this family, plus those of the op packs once loaded."""
 
-from mygrad._plugins.providers import namespace_getattr
+from mygrad._plugins.registry import namespace_getattr
 
 __getattr__ = namespace_getattr(__name__)

@@ -71,7 +71,7 @@ def _moveaxis(a, source, destination):
     return np.moveaxis(a, source, destination)
 
 
-moveaxis = Function(_moveaxis, [lambda g, out, a, source, destination: np.moveaxis(g, destination, source)],
+moveaxis = Function(_moveaxis, [reads()(lambda g, out, a, source, destination: np.moveaxis(g, destination, source))],
                     nin=1, name="moveaxis", namespaces=NS, numpy=np.moveaxis, can_return_view=True,
                     methods=("moveaxis",), conformance={"kwargs": lambda draw, shapes: {"source": 0, "destination": -1}})
 
@@ -81,7 +81,7 @@ def _swapaxes(a, axis1, axis2):
     return np.swapaxes(a, axis1, axis2)
 
 
-swapaxes = Function(_swapaxes, [lambda g, out, a, axis1, axis2: np.swapaxes(g, axis1, axis2)],
+swapaxes = Function(_swapaxes, [reads()(lambda g, out, a, axis1, axis2: np.swapaxes(g, axis1, axis2))],
                     nin=1, name="swapaxes", namespaces=NS, numpy=np.swapaxes, can_return_view=True,
                     methods=("swapaxes",), conformance={"kwargs": lambda draw, shapes: {"axis1": 0, "axis2": -1}})
 

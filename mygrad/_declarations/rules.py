@@ -9,7 +9,6 @@ and which values the in-place machinery and the memory guard must protect.
 
 from __future__ import annotations
 
-import dis
 import inspect
 import types
 from dataclasses import dataclass
@@ -150,6 +149,8 @@ def rule_reads(rule: Callable, n_inputs: int, where: str = "op") -> tuple[bool, 
     params = rule_params(rule, n_inputs, where)
     if params is None:
         return everything
+    import dis  # (the standard library's disassembler: imported when a rule is first analysed)
+
     code = rule.__code__
     used: set[str] = set(code.co_cellvars)  # (parameters that nested code reads)
     for ins in dis.get_instructions(code):

@@ -8,9 +8,12 @@
 * a constant-only ufunc -> the same, but a non-constant tensor among the
   inputs or ``out`` raises ``ValueError``;
 * a pass-through function -> tensors replaced by their arrays, NumPy result;
-* a NumPy callable that one of mygrad's packs provides but which is not
-  loaded -> :class:`~mygrad.errors.MissingProviderError` naming the pack;
-* anything else -> ``NotImplemented``, so NumPy raises its ``TypeError``.
+* a NumPy callable of a plugin that is registered from its manifest but not
+  imported yet -> the plugin is imported, then as above;
+* anything else -> :class:`~mygrad.errors.MissingProviderError` (a
+  ``TypeError``) that names the pack to install or enable, or lists the
+  loaded plugins (``NotImplemented`` when another array type takes part,
+  which may implement it).
 """
 
 from __future__ import annotations
@@ -21,8 +24,7 @@ import numpy as np
 
 from mygrad._core.inplace import assign
 from mygrad._core.modes import no_autodiff
-from mygrad._plugins.providers import missing_provider_error, provider_missing
-from mygrad._plugins.registry import REGISTRY, _numpy_name
+from mygrad._plugins.registry import REGISTRY, numpy_name
 from mygrad._core.tensor import Tensor
 
 __all__ = ["array_ufunc", "array_function", "unwrap"]
@@ -50,6 +52,8 @@ def _non_constant(objs: Any) -> bool:
 def array_ufunc(self: Tensor, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
     reg = REGISTRY
     decl = reg.ufuncs.get(ufunc)
+    if decl is None and ufunc in reg.lazy_numpy and reg.load_numpy(ufunc):
+        decl = reg.ufuncs.get(ufunc)  # (its plugin was imported just now)
     if decl is not None:
         if method != "__call__":
             return getattr(decl, method)(*inputs, **kwargs)
@@ -68,9 +72,13 @@ def array_ufunc(self: Tensor, ufunc: np.ufunc, method: str, *inputs: Any, **kwar
         return _table_ufunc(ufunc, method, inputs, kwargs, constant_only=False)
     if ufunc in reg.const_ufuncs:
         return _table_ufunc(ufunc, method, inputs, kwargs, constant_only=True)
-    if provider_missing(ufunc.__name__, "ufunc"):
-        raise missing_provider_error(ufunc.__name__, "ufunc")
-    return NotImplemented
+    if not _only_arrays(inputs) or not _only_arrays(kwargs.get("out") or ()):
+        return NotImplemented  # (another array type may implement it)
+    raise reg.missing_error(ufunc.__name__, "ufunc")
+
+
+def _only_arrays(objs: Any) -> bool:
+    return all(isinstance(o, (Tensor, _ndarray)) or not hasattr(o, "__array_ufunc__") for o in objs)
 
 
 def _table_ufunc(ufunc: np.ufunc, method: str, inputs: tuple, kwargs: dict, constant_only: bool) -> Any:
@@ -110,14 +118,13 @@ def array_function(self: Tensor, func: Any, types: tuple, args: tuple, kwargs: d
         return NotImplemented
     reg = REGISTRY
     override = reg.functions.get(func)
+    if override is None and func in reg.lazy_numpy and reg.load_numpy(func):
+        override = reg.functions.get(func)  # (its plugin was imported just now)
     if override is not None:
         return override(*args, **kwargs)
     if func in reg.passthrough:
         return func(*unwrap(args), **unwrap(kwargs))
-    name = _numpy_name(func)
-    if provider_missing(name, "function"):
-        raise missing_provider_error(name, "function")
-    return NotImplemented
+    raise reg.missing_error(numpy_name(func), "function")
 
 
 Tensor.__array_ufunc__ = array_ufunc  # type: ignore[attr-defined]

@@ -1,19 +1,13 @@
-"""Which distribution provides which public name.
+"""Which of mygrad's own packs provides which public name: a static table,
+for the packs that are *not* installed (an installed plugin's own manifest
+says what it provides; see mygrad._plugins.registry for the messages).
 
-The core never imports a pack, but when a name is missing it must say which
-distribution to install. This static table maps the names that mygrad's own
-op packs provide to their distribution; third-party names are unknown here
-(an unknown name is a plain ``AttributeError`` / NumPy ``TypeError``).
+A test checks that this table and what each pack registers agree.
 """
 
 from __future__ import annotations
 
-from typing import Callable
-
-from mygrad.errors import MissingProviderError
-
-__all__ = ["PACKS", "provider_of", "provider_missing", "missing_provider_error", "namespace_getattr", "TENSOR_ATTRS",
-           "STATUS"]
+__all__ = ["PACKS", "provider_of", "describe", "TENSOR_ATTRS", "NAMES", "UFUNCS", "FUNCTIONS"]
 
 MATH = "mygrad-ops-math"
 LINALG = "mygrad-ops-linalg"
@@ -112,10 +106,6 @@ TENSOR_ATTRS: dict[str, tuple[str, str]] = {
     "dot": ("dot", LINALG),
 }
 
-#: set by the plugin manager: distribution -> human-readable load state, or None
-STATUS: list[Callable[[str], str | None] | None] = [None]
-
-
 def provider_of(name: str, kind: str = "mygrad") -> str | None:
     """The distribution that provides ``name``.
 
@@ -133,59 +123,13 @@ def provider_of(name: str, kind: str = "mygrad") -> str | None:
     return NAMES.get(kind, {}).get(name)
 
 
-def _describe(kind: str, name: str) -> str:
+def describe(kind: str, name: str) -> str:
+    """How a missing name reads in an error message."""
     if kind == "ufunc":
         return f"the NumPy ufunc {name!r} on tensors"
     if kind == "function":
         return f"{name}() on tensors"
     if kind == "tensor":
-        op = TENSOR_ATTRS[name][0]
-        return f"Tensor.{name} ({op!r})"
+        entry = TENSOR_ATTRS.get(name)
+        return f"Tensor.{name}" + (f" ({entry[0]!r})" if entry else "")
     return f"{kind}.{name}"
-
-
-def provider_missing(name: str, kind: str = "mygrad") -> bool:
-    """Whether ``name`` belongs to a known pack that is not loaded (so using it
-    deserves a :class:`MissingProviderError` rather than NumPy's own error)."""
-    dist = provider_of(name, kind)
-    if dist is None:
-        return False
-    state = STATUS[0](dist) if STATUS[0] is not None else None
-    return state != LOADED
-
-
-#: what the plugin manager reports for a loaded distribution
-LOADED = "loaded"
-
-
-def missing_provider_error(name: str, kind: str = "mygrad") -> MissingProviderError:
-    """The error for using ``name`` while its provider is not available."""
-    dist = provider_of(name, kind)
-    if dist is None:
-        return MissingProviderError(f"{_describe(kind, name)} is not provided by any loaded plugin")
-    state = None
-    if STATUS[0] is not None:
-        state = STATUS[0](dist)
-    if state == LOADED:
-        return MissingProviderError(
-            f"{_describe(kind, name)} belongs to {dist}, which is loaded but does not provide it in this version"
-        )
-    state = state or "not installed"
-    extra = PACKS.get(dist)
-    hint = f'pip install "mygrad[{extra}]"' if extra else f"pip install {dist}"
-    return MissingProviderError(
-        f"{_describe(kind, name)} is provided by {dist}, which is {state}: {hint}"
-    )
-
-
-def namespace_getattr(ns: str) -> Callable[[str], object]:
-    """A module ``__getattr__`` for namespace ``ns``: a name that a known pack
-    provides raises :class:`MissingProviderError`, anything else
-    ``AttributeError``."""
-
-    def __getattr__(name: str) -> object:
-        if not name.startswith("__") and provider_of(name, ns) is not None:
-            raise missing_provider_error(name, ns)
-        raise AttributeError(f"module {ns!r} has no attribute {name!r}")
-
-    return __getattr__

@@ -137,8 +137,8 @@ def test_check_plugin_rejects_unknown_plugins():
 
 
 def test_check_plugin_catches_a_wrong_gradient():
-    # d/dx fabs(x) is sign(x), not 2 * sign(x): the conformance check must say so
-    wrong = ufunc_op(np.fabs, lambda g, out, x: 2 * g * np.sign(x), name="fabs_wrong_grad")
+    # d/dx conjugate(x) is 1 for real x, not 2: the conformance check must say so
+    wrong = ufunc_op(np.conjugate, lambda g, out, x: 2 * g, name="fabs_wrong_grad")
 
     class Wrong:
         @hookimpl
@@ -151,8 +151,8 @@ def test_check_plugin_catches_a_wrong_gradient():
 
 
 def test_check_plugin_catches_a_wrong_forward():
-    # computes -x (with the matching gradient) while claiming to override numpy.fabs
-    wrong = ufunc_op(np.negative, lambda g, out, x: -g, name="fabs_wrong_forward", numpy=np.fabs)
+    # computes -x (with the matching gradient) while claiming to override numpy.conjugate
+    wrong = ufunc_op(np.negative, lambda g, out, x: -g, name="fabs_wrong_forward", numpy=np.conjugate)
 
     class Wrong:
         @hookimpl

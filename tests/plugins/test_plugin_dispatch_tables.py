@@ -190,27 +190,25 @@ def test_passthrough_unwraps_tensors_in_keyword_arguments():
 @pytest.mark.parametrize(
     "call",
     [
-        lambda t: np.sort(t),
-        lambda t: np.fabs(t),
-        lambda t: np.copy(t),
-        lambda t: np.lexsort(t),
+        lambda t: np.fft.fft(t),
+        lambda t: np.i0(t),
         lambda t: np.nextafter(t, t),
         lambda t: np.spacing(t),
         lambda t: np.ldexp(t, 2),
     ],
-    ids=["sort", "fabs", "copy", "lexsort", "nextafter", "spacing", "ldexp"],
+    ids=["fft", "i0", "nextafter", "spacing", "ldexp"],
 )
 def test_unsupported_numpy_callables_raise_type_error(call):
     with pytest.raises(TypeError):
         call(mg.tensor(A))
 
 
-def test_unregistered_numpy_function_raises_numpys_error():
+def test_numpy_callable_no_plugin_provides_gives_one_mygrad_message():
     t = mg.tensor(A)
-    with pytest.raises(TypeError, match="no implementation found for 'numpy.copy'"):
-        np.copy(t)
-    with pytest.raises(TypeError, match="NotImplemented"):
-        np.nextafter(t, t)
+    for call, name in [(lambda: np.i0(t), "numpy.i0"), (lambda: np.nextafter(t, t), "'nextafter'")]:
+        with pytest.raises(mg.errors.MissingProviderError, match="not provided by any loaded mygrad plugin") as e:
+            call()
+        assert name in str(e.value) and "math" in str(e.value)  # (lists what is loaded)
 
 
 def test_unsupported_ufunc_mixed_with_arrays():
@@ -238,6 +236,6 @@ def test_registered_function_dispatches_to_the_op():
 
 
 def test_registered_ufunc_methods_other_than_call():
-    with pytest.raises(NotImplementedError, match="reduce"):
-        np.add.reduce(mg.tensor(A))
+    with pytest.raises(NotImplementedError, match="reduceat"):
+        np.add.reduceat(mg.tensor(A), [0, 1])
 

@@ -1,5 +1,5 @@
 """``mygrad.nnet.layers.utils``: filled by the ``mygrad-ops-nnet`` plugin."""
 
-from mygrad._plugins.providers import namespace_getattr
+from mygrad._plugins.registry import namespace_getattr
 
 __getattr__ = namespace_getattr(__name__)
