@@ -10,7 +10,7 @@
 """
 
 from mygrad.testing import strategies
-from mygrad.testing.conformance import ConformanceReport, check_op, check_plugin
+from mygrad.testing.conformance import ConformanceError, ConformanceReport, check_op, check_plugin, plugin_ops
 from mygrad.testing.gradcheck import analytic_gradient, check_grad, numerical_gradient
 
 __all__ = [
@@ -20,5 +20,7 @@ __all__ = [
     "analytic_gradient",
     "check_plugin",
     "check_op",
+    "plugin_ops",
     "ConformanceReport",
+    "ConformanceError",
 ]

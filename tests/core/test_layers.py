@@ -39,7 +39,7 @@ ORDER = [
     "mygrad.tensor_manip", "mygrad.indexing_routines",
     "mygrad",
     # on top of the package
-    "mygrad.testing.gradcheck", "mygrad.testing.strategies", "mygrad.testing.conformance", "mygrad.testing",
+    "mygrad.testing.gradcheck", "mygrad.testing.strategies", "mygrad.testing.checks", "mygrad.testing.conformance", "mygrad.testing",
     "mygrad.__main__",
 ]
 RANK = {m: i for i, m in enumerate(ORDER)}

@@ -1,40 +1,28 @@
-"""mygrad-ops-extra: an example third-party op plugin.
+"""mygrad-ops-extra: an example third-party op plugin, one op of each kind.
 
-* ``mygrad.softplus(x)``: log(1 + exp(x)), a differentiable op of its own;
-* ``np.hypot(x, y)`` on tensors: a differentiable override of a NumPy ufunc.
+* ``np.hypot(x, y)`` on tensors -- an elementwise op (a NumPy ufunc and one
+  gradient rule per input): :mod:`mygrad_ops_extra.elementwise`;
+* ``mygrad.softplus(x, beta=1.0)`` -- a function with a keyword argument:
+  :mod:`mygrad_ops_extra.functions`;
+* ``mygrad.running_max(x, axis=-1)`` -- an op that keeps state between its
+  forward and backward passes (an ``Operation``): :mod:`mygrad_ops_extra.stateful`;
+* ``mygrad.logmeanexp(x, axis=None, keepdims=False)`` -- a reduction:
+  :mod:`mygrad_ops_extra.reductions`.
+
+The plugin ships ``mygrad-manifest.json`` (written by ``python -m mygrad
+manifest extra``), so ``import mygrad`` does not import it: its modules are
+imported the first time one of its names is used.
 """
 
-import numpy as np
+from mygrad.plugin import hookimpl
 
-from mygrad.plugin import Domain, function_op, hookimpl, ufunc_op
-
-__version__ = "0.1.0"
-
-
-def _softplus_grad(g, out, x):
-    # d/dx log(1 + e^x) = e^x / (1 + e^x) = 1 - e^(-softplus(x))
-    return -g * np.expm1(-out)
-
-
-@function_op(grads=[_softplus_grad], reference=lambda x: np.logaddexp(0, x))
-def softplus(x):
-    """Softplus, ``log(1 + exp(x))``, computed stably.
-
-    >>> import mygrad as mg
-    >>> mg.softplus(mg.tensor([0.0]))
-    Tensor([0.69314718])
-    """
-    return np.logaddexp(0, x)
-
-
-hypot = ufunc_op(
-    np.hypot,
-    lambda g, out, x, y: g * x / out,
-    lambda g, out, x, y: g * y / out,
-    domain=Domain(-5, 5, exclude=(0,), gap=0.5),
-)
+__version__ = "0.2.0"
 
 
 @hookimpl
 def mygrad_ops():
-    return [softplus, hypot]
+    """Every declaration of this plugin (its modules are imported here, on
+    first use, not when mygrad is imported)."""
+    from mygrad_ops_extra import elementwise, functions, reductions, stateful
+
+    return [*elementwise.DECLARATIONS, *functions.DECLARATIONS, *stateful.DECLARATIONS, *reductions.DECLARATIONS]
