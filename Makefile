@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test venv bench clean
+.PHONY: demo test test-matrix venv bench clean
 
 $(STAMP): requirements-dev.txt pyproject.toml mygrad_ops_math/pyproject.toml mygrad_ops_linalg/pyproject.toml mygrad_ops_nnet/pyproject.toml examples/mygrad-ops-extra/pyproject.toml
 	@test -n "$(PYTHON)" || { echo "mygrad needs Python 3.11+ (python3 on PATH)"; exit 1; }
@@ -24,5 +24,13 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest
 
+# the suite on every Python 3.11+ here, with the oldest and the newest NumPy (tools/test_matrix.py)
+test-matrix:
+	$(PYTHON) tools/test_matrix.py $(MATRIX_ARGS)
+
+# benchmarks/README.md; e.g. make bench BENCH_ARGS="--quick --torch-python /path/to/bin/python"
+bench: $(STAMP)
+	$(PY) benchmarks/run.py $(BENCH_ARGS)
+
 clean:
-	rm -rf $(VENV)
+	rm -rf $(VENV) .venv-matrix

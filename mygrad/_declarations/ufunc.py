@@ -51,6 +51,7 @@ class Ufunc(OpDecl):
         for k in self.keywords:
             if not isinstance(k, str) or not k.isidentifier() or k in _UFUNC_KEYWORDS:
                 raise DeclarationError(f"ufunc_op keywords: {k!r} is not an identifier of its own")
+        self.method_impls = _method_impls(numpy_ufunc, meta)  # (meta `reduce=`, `accumulate=`)
         meta.setdefault("numpy", numpy_ufunc)
         self._init_meta(meta.pop("name", None) or numpy_ufunc.__name__, **meta)
         self.ufunc = numpy_ufunc
@@ -162,21 +163,68 @@ class Ufunc(OpDecl):
         else:
             run_rules(self, t, g, NO_KWARGS, s)
 
-    # NumPy ufunc methods
+    # ------------------------------------------------------ NumPy ufunc methods
+    # ``reduce`` and ``accumulate`` are supplied by the declaration (``ufunc_op``'s
+    # meta keywords ``reduce=`` and ``accumulate=``: callables, usually declared
+    # ops, with the signatures of NumPy's methods); ``outer`` works for every
+    # binary ufunc; ``at`` and ``reduceat`` are not supported.
     def _unsupported(self, method: str) -> Any:
-        raise NotImplementedError(f"mygrad's {self.name!r} does not implement the ufunc method {method!r} yet")
+        raise NotImplementedError(f"mygrad's {self.name!r} does not implement the ufunc method {method!r}")
+
+    def _method(self, method: str, args: tuple, kwargs: dict) -> Any:
+        if self.nin != 2:
+            raise ValueError(f"{method} only supported for binary functions")
+        impl = self.method_impls.get(method)
+        if impl is None:
+            return self._unsupported(method)
+        return impl(*args, **kwargs)
 
     def at(self, *args: Any, **kwargs: Any) -> Any:
         return self._unsupported("at")
 
     def accumulate(self, *args: Any, **kwargs: Any) -> Any:
-        return self._unsupported("accumulate")
-
-    def outer(self, *args: Any, **kwargs: Any) -> Any:
-        return self._unsupported("outer")
+        """``ufunc.accumulate(array, axis=0, dtype=None, out=None, *, constant=None)``,
+        if the declaration supplies it (NotImplementedError otherwise)."""
+        return self._method("accumulate", args, kwargs)
 
     def reduce(self, *args: Any, **kwargs: Any) -> Any:
-        return self._unsupported("reduce")
+        """``ufunc.reduce(array, axis=0, dtype=None, out=None, keepdims=False,
+        initial=<no value>, where=True, *, constant=None)``, if the declaration
+        supplies it (NotImplementedError otherwise)."""
+        return self._method("reduce", args, kwargs)
+
+    def outer(self, *args: Any, **kwargs: Any) -> Any:
+        """``ufunc.outer(a, b, **kwargs)``: the ufunc applied to every pair
+        ``(a[i...], b[j...])``, result shape ``a.shape + b.shape``. Computed as
+        the ufunc of ``a`` with ``b.ndim`` new trailing axes and ``b``, so it is
+        differentiable like the ufunc itself; keyword arguments go to the call."""
+        if self.nin != 2:
+            raise ValueError("outer product only supported for binary functions")
+        if len(args) != 2:
+            raise TypeError(f"{self.name}.outer() takes exactly two arguments, got {len(args)}")
+        a, b = args
+        if not isinstance(a, Tensor):
+            a = np.asarray(a)
+        b_ndim = b.ndim if isinstance(b, Tensor) else np.ndim(b)
+        return self(a[(Ellipsis,) + (None,) * b_ndim], b, **kwargs)
 
     def reduceat(self, *args: Any, **kwargs: Any) -> Any:
         return self._unsupported("reduceat")
+
+
+#: the ufunc methods a declaration may supply through ``ufunc_op``'s meta keywords
+UFUNC_METHODS = ("reduce", "accumulate")
+
+
+def _method_impls(numpy_ufunc: np.ufunc, meta: dict) -> dict:
+    """Take the ufunc-method implementations (``reduce=``, ``accumulate=``) out
+    of a declaration's ``meta``, checked."""
+    impls = {m: meta.pop(m) for m in UFUNC_METHODS if meta.get(m) is not None}
+    for m, impl in impls.items():
+        if not callable(impl):
+            raise DeclarationError(f"ufunc_op for numpy.{numpy_ufunc.__name__}: `{m}` must be callable, got {impl!r}")
+        if numpy_ufunc.nin != 2:
+            raise DeclarationError(
+                f"ufunc_op for numpy.{numpy_ufunc.__name__}: `{m}` is only for binary ufuncs (like NumPy's)"
+            )
+    return impls

@@ -1,17 +1,42 @@
-"""mygrad-ops-linalg: linear algebra for mygrad (``mygrad.linalg``).
+"""mygrad-ops-linalg: linear algebra for mygrad.
 
-The pack is installed and registered like the others; its ops land in later
-releases. Until then it registers no names.
+Registered through the ``mygrad`` entry-point group. Products and
+contractions (``matmul``/``@``, ``dot``, ``einsum``, ``multi_matmul``, ...)
+are published at the top level (``mygrad.matmul``); NumPy's ``np.linalg``
+functions in ``mygrad.linalg`` (``mygrad.linalg.norm``, ``inv``, ``svd``,
+...). For tensors, NumPy's functions dispatch to them
+(``np.linalg.inv(t)`` returns a tensor).
 """
 
 from mygrad.plugin import hookimpl
 
+from mygrad_ops_linalg import (
+    cross,
+    decompositions,
+    diagonals,
+    einsum,
+    inverses,
+    matmul,
+    multi_dot,
+    norms,
+    parts,
+    products,
+    solve,
+)
+
 __version__ = "3.0.0.dev0"
 
-DECLARATIONS: list = []
+MODULES = (
+    # products and contractions (top level)
+    matmul, products, cross, einsum, multi_dot,
+    # np.linalg
+    norms, diagonals, inverses, solve, decompositions,
+    # the parts of multi-result factorisations
+    parts,
+)
 
 
 @hookimpl
 def mygrad_ops():
-    """This pack's op declarations (none yet)."""
-    return list(DECLARATIONS)
+    """All of this pack's op declarations."""
+    return [decl for mod in MODULES for decl in mod.DECLARATIONS]

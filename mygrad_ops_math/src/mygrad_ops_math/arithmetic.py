@@ -1,13 +1,19 @@
-"""Arithmetic: add, subtract, multiply, divide, negative, positive, power, square,
-absolute (``abs``).
+"""Arithmetic: add, subtract, multiply, divide, negative, positive, power,
+float_power, square, reciprocal, absolute (``abs``).
 
 Gradient rules are ``rule(g, out, *inputs)``; the core un-broadcasts them.
+``add``/``multiply`` have ``reduce`` and ``accumulate``, ``subtract``/``divide``
+have ``reduce`` (see :mod:`mygrad_ops_math.ufunc_methods`).
+
+Derivative conventions: ``power``/``float_power`` give ``0**0`` a zero
+gradient for both inputs; ``absolute`` has derivative 0 at 0.
 """
 
 import numpy as np
 
 from mygrad.plugin import Domain, composite_op, ufunc_op
 
+from mygrad_ops_math import ufunc_methods as _methods
 from mygrad_ops_math._common import NAMESPACES
 
 add = ufunc_op(
@@ -16,6 +22,8 @@ add = ufunc_op(
     lambda g, out, x, y: g,
     namespaces=NAMESPACES,
     operators=("__add__", "__radd__", "__iadd__"),
+    reduce=_methods.add_reduce,
+    accumulate=_methods.add_accumulate,
 )
 
 subtract = ufunc_op(
@@ -24,6 +32,7 @@ subtract = ufunc_op(
     lambda g, out, x, y: -g,
     namespaces=NAMESPACES,
     operators=("__sub__", "__rsub__", "__isub__"),
+    reduce=_methods.subtract_reduce,
 )
 
 multiply = ufunc_op(
@@ -32,6 +41,8 @@ multiply = ufunc_op(
     lambda g, out, x, y: g * x,
     namespaces=NAMESPACES,
     operators=("__mul__", "__rmul__", "__imul__"),
+    reduce=_methods.multiply_reduce,
+    accumulate=_methods.multiply_accumulate,
 )
 
 divide = ufunc_op(
@@ -42,6 +53,7 @@ divide = ufunc_op(
     aliases=("true_divide",),
     operators=("__truediv__", "__rtruediv__", "__itruediv__"),
     domain=(Domain(-5, 5), Domain(-5, 5, exclude=(0,), gap=0.5)),
+    reduce=_methods.divide_reduce,
 )
 
 negative = ufunc_op(
@@ -64,6 +76,14 @@ square = ufunc_op(
     namespaces=NAMESPACES,
 )
 
+# d(1/x)/dx = -1/x**2 = -out**2
+reciprocal = ufunc_op(
+    np.reciprocal,
+    lambda g, out, x: -g * out * out,
+    namespaces=NAMESPACES,
+    domain=Domain(-5, 5, exclude=(0,), gap=0.5),
+)
+
 
 def _dpow_dbase(g, out, x, y):
     # y * x**(y - 1), with the exponent guarded where y == 0 (so 0**0 has gradient 0)
@@ -82,6 +102,41 @@ power = ufunc_op(
     namespaces=NAMESPACES,
     operators=("__rpow__", "__ipow__"),
     domain=(Domain(0.2, 3), Domain(-2, 2)),
+)
+
+
+def _dfpow_dbase(g, out, x, y):
+    # like _dpow_dbase, computed in float_power's (at least float64) precision
+    return g * y * np.float_power(x, np.where(y == 0, 1, y - 1))
+
+
+float_power = ufunc_op(
+    np.float_power,
+    _dfpow_dbase,
+    _dpow_dexp,
+    namespaces=NAMESPACES,
+    domain=power.domain,
+    doc="""First array elements raised to powers from the second, computed in
+    float64 or wider (like :func:`numpy.float_power`: float16 and float32
+    inputs give float64 results).
+
+    ``float_power(x1, x2, out=None, *, where=True, dtype=None, constant=None)``.
+    The gradients are those of :func:`power`, with ``0**0`` getting 0 for both
+    inputs.
+
+    Examples
+    --------
+    >>> import numpy as np, mygrad as mg
+    >>> x = mg.tensor(np.array([2., 3.], dtype=np.float32))
+    >>> y = mg.float_power(x, 2)
+    >>> y
+    Tensor([4., 9.])
+    >>> y.dtype
+    dtype('float64')
+    >>> y.backward()
+    >>> x.grad
+    array([4., 6.], dtype=float32)
+    """,
 )
 
 
@@ -147,4 +202,5 @@ absolute = ufunc_op(
     """,
 )
 
-DECLARATIONS = [add, subtract, multiply, divide, negative, positive, square, power, tensor_pow, absolute]
+DECLARATIONS = [add, subtract, multiply, divide, negative, positive, square, reciprocal, power, float_power, tensor_pow,
+                absolute]

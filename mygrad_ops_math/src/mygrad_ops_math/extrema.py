@@ -1,4 +1,4 @@
-"""Elementwise extrema: maximum, minimum (ufuncs) and clip.
+"""Elementwise extrema: maximum, minimum, fmax, fmin (ufuncs) and clip.
 
 Derivative conventions:
 
@@ -7,6 +7,12 @@ Derivative conventions:
   (half to each: the symmetric subgradient, what central finite differences
   give). The reference gives 0 to both there (spec 9.16), so a tie blocked
   backprop entirely.
+* ``fmax(x1, x2)`` / ``fmin(x1, x2)``: NaN-ignoring like NumPy's: where one
+  input is NaN the result is the other input, which gets the whole gradient;
+  otherwise like ``maximum``/``minimum`` (ties split evenly); where both are
+  NaN neither gets any.
+* Their ``reduce``/``accumulate`` methods route each result's gradient to the
+  *first* element equal to it (see :mod:`mygrad_ops_math.ufunc_methods`).
 * ``clip(a, a_min, a_max)`` is ``minimum(a_max, maximum(a_min, a))``: ``a``
   gets the gradient strictly inside the bounds, a bound gets it where it is the
   result, and exactly at a bound each gets half.
@@ -16,15 +22,31 @@ import numpy as np
 
 from mygrad.plugin import Domain, composite_op, ufunc_op
 
+from mygrad_ops_math import ufunc_methods as _methods
 from mygrad_ops_math._common import NAMESPACES
 from mygrad_ops_math.arithmetic import positive
 
 _NoValue = np._NoValue
 
-def _share(x, y):
-    """The part of the gradient of ``maximum(x, y)`` that goes to ``x``:
-    1 where ``x > y``, 0.5 at ties, 0 elsewhere."""
-    return (x > y) + 0.5 * (x == y)
+
+def _route(g, wins, ties):
+    """``g`` where ``wins``, half of it at ``ties``, 0 elsewhere (in ``g``'s
+    dtype: a float16/float32 gradient stays in its precision)."""
+    return np.where(wins, g, np.where(ties, g * 0.5, 0))
+
+
+def _max_grad(g, x, y):
+    """The part of the gradient of ``maximum(x, y)`` that goes to ``x``: all of
+    it where ``x > y``, half at ties, none elsewhere."""
+    return _route(g, x > y, x == y)
+
+
+def _fmax_grad(g, x, y, gt):
+    """The part of the gradient of ``fmax(x, y)`` (``gt=True``) or ``fmin(x, y)``
+    (``gt=False``) that goes to ``x``: all of it where ``x`` wins or ``y``
+    alone is NaN, half at ties, none elsewhere."""
+    wins = (x > y) if gt else (x < y)
+    return _route(g, wins | (np.isnan(y) & ~np.isnan(x)), x == y)
 
 
 # The conformance check samples each input from its own domain; these keep
@@ -36,13 +58,16 @@ _APART = (Domain(-3, 3, exclude=(-1,), gap=0.3), Domain(-1.25, -0.75))
 
 maximum = ufunc_op(
     np.maximum,
-    lambda g, out, x, y: g * _share(x, y),
-    lambda g, out, x, y: g * _share(y, x),
+    lambda g, out, x, y: _max_grad(g, x, y),
+    lambda g, out, x, y: _max_grad(g, y, x),
     namespaces=NAMESPACES,
     domain=_APART,
+    reduce=_methods.maximum_reduce,
+    accumulate=_methods.maximum_accumulate,
     doc="""Elementwise maximum of two tensors (like :func:`numpy.maximum`).
 
-    Where ``x1 == x2`` each input gets half of the gradient.
+    Where ``x1 == x2`` each input gets half of the gradient (a NaN input
+    propagates to the result, and neither input gets a gradient there).
 
     Examples
     --------
@@ -56,19 +81,72 @@ maximum = ufunc_op(
 
 minimum = ufunc_op(
     np.minimum,
-    lambda g, out, x, y: g * _share(y, x),
-    lambda g, out, x, y: g * _share(x, y),
+    lambda g, out, x, y: _max_grad(g, y, x),
+    lambda g, out, x, y: _max_grad(g, x, y),
     namespaces=NAMESPACES,
     domain=_APART,
+    reduce=_methods.minimum_reduce,
+    accumulate=_methods.minimum_accumulate,
     doc="""Elementwise minimum of two tensors (like :func:`numpy.minimum`).
 
-    Where ``x1 == x2`` each input gets half of the gradient.
+    Where ``x1 == x2`` each input gets half of the gradient (a NaN input
+    propagates to the result, and neither input gets a gradient there).
 
     Examples
     --------
     >>> import mygrad as mg
     >>> x, y = mg.tensor([1., 5., 3.]), mg.tensor([2., 4., 3.])
     >>> mg.minimum(x, y).backward()
+    >>> x.grad, y.grad
+    (array([1. , 0. , 0.5]), array([0. , 1. , 0.5]))
+    """,
+)
+
+fmax = ufunc_op(
+    np.fmax,
+    lambda g, out, x, y: _fmax_grad(g, x, y, True),
+    lambda g, out, x, y: _fmax_grad(g, y, x, True),
+    namespaces=NAMESPACES,
+    domain=_APART,
+    reduce=_methods.fmax_reduce,
+    accumulate=_methods.fmax_accumulate,
+    doc="""Elementwise maximum ignoring NaNs (like :func:`numpy.fmax`).
+
+    Where one input is NaN the result is the other, which gets the gradient;
+    where ``x1 == x2`` each input gets half of it.
+
+    Examples
+    --------
+    >>> import numpy as np, mygrad as mg
+    >>> x, y = mg.tensor([1., np.nan, 3.]), mg.tensor([2., 4., 3.])
+    >>> mg.fmax(x, y)
+    Tensor([2., 4., 3.])
+    >>> mg.fmax(x, y).backward()
+    >>> x.grad, y.grad
+    (array([0. , 0. , 0.5]), array([1. , 1. , 0.5]))
+    """,
+)
+
+fmin = ufunc_op(
+    np.fmin,
+    lambda g, out, x, y: _fmax_grad(g, x, y, False),
+    lambda g, out, x, y: _fmax_grad(g, y, x, False),
+    namespaces=NAMESPACES,
+    domain=_APART,
+    reduce=_methods.fmin_reduce,
+    accumulate=_methods.fmin_accumulate,
+    doc="""Elementwise minimum ignoring NaNs (like :func:`numpy.fmin`).
+
+    Where one input is NaN the result is the other, which gets the gradient;
+    where ``x1 == x2`` each input gets half of it.
+
+    Examples
+    --------
+    >>> import numpy as np, mygrad as mg
+    >>> x, y = mg.tensor([1., np.nan, 3.]), mg.tensor([2., 4., 3.])
+    >>> mg.fmin(x, y)
+    Tensor([1., 4., 3.])
+    >>> mg.fmin(x, y).backward()
     >>> x.grad, y.grad
     (array([1. , 0. , 0.5]), array([0. , 1. , 0.5]))
     """,
@@ -129,4 +207,4 @@ clip = composite_op(
     conformance={"nin": 3},
 )
 
-DECLARATIONS = [maximum, minimum, clip]
+DECLARATIONS = [maximum, minimum, fmax, fmin, clip]

@@ -1,0 +1,603 @@
+"""Loss functions: ``mygrad.nnet.losses`` (also in ``mygrad.nnet``).
+
+MyGrad 2.x's six (softmax_crossentropy, negative_log_likelihood,
+multiclass_hinge, margin_ranking_loss, focal_loss, softmax_focal_loss) and
+mean_squared_error, binary_crossentropy, binary_crossentropy_with_logits.
+Each is one op with its own gradient rule.
+
+Every loss takes ``reduction=`` -- ``"mean"``, ``"sum"`` or ``"none"`` (the
+unreduced losses) -- whose default keeps MyGrad 2.x's result:
+
+* ``"mean"`` for all but the focal losses: the mean over the data (over all
+  elements for margin_ranking_loss and the elementwise losses);
+  ``negative_log_likelihood`` with ``weights`` divides the weighted sum by N,
+  not by the sum of the weights (PyTorch divides by the sum of the weights:
+  use ``reduction="sum"`` and divide by ``weights[y_true].sum()`` for that);
+* ``"none"`` for ``focal_loss`` and ``softmax_focal_loss`` (one loss per datum).
+
+Score/label losses take scores ``x`` of shape (N, C) (``ValueError``
+otherwise) and integer labels ``y_true`` of shape (N,) (``TypeError`` for a
+non-integer dtype, ``ValueError`` for a wrong shape, ``IndexError`` for a
+label outside ``[0, C)``); ``y_true`` may be a tensor (its values are used).
+The gradient flows to the scores only. float16/float32 scores give losses of
+the same dtype (weights, labels and ``y`` never upcast them).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+import mygrad as mg
+from mygrad.plugin import Domain, function_op
+
+from mygrad_ops_nnet.activations import as_float, logsoftmax_of, real_scalar, sigmoid_of, softmax_of
+
+NAMESPACES = ("mygrad.nnet", "mygrad.nnet.losses")
+
+REDUCTIONS = ("mean", "sum", "none")
+
+
+# ------------------------------------------------------------------ helpers
+def _values(a):
+    """The array of a tensor, or ``np.asarray(a)``."""
+    return a.data if isinstance(a, mg.Tensor) else np.asarray(a)
+
+
+def _check_reduction(reduction):
+    if not isinstance(reduction, str) or reduction not in REDUCTIONS:
+        raise ValueError(f"reduction must be one of {REDUCTIONS}, got {reduction!r}")
+
+
+def _reduce(loss, reduction):
+    """The unreduced ``loss`` reduced as asked."""
+    _check_reduction(reduction)
+    if reduction == "none":
+        return loss
+    total = loss.sum()
+    if reduction == "sum":
+        return total
+    return total / loss.size if loss.size else np.mean(loss)  # (NumPy: nan and a warning)
+
+
+def _each(g, reduction, size):
+    """The upstream gradient of each element of the unreduced loss (``size``
+    elements): ``g`` spread back over the reduction."""
+    return g / size if reduction == "mean" else g
+
+
+def _scores(x, name):
+    """Scores of shape (N, C), as floats."""
+    x = np.asarray(x)
+    if x.ndim != 2:
+        raise ValueError(f"{name}: the scores must be a 2-D array of shape (N, C), got shape {x.shape}")
+    return as_float(x)
+
+
+def labels(y_true, n, c, name="y_true"):
+    """Integer class labels of shape (n,), each in ``[0, c)``."""
+    y = _values(y_true)
+    if y.dtype.kind not in "iu":
+        raise TypeError(f"`{name}` must hold integer class labels, got dtype {y.dtype}")
+    if y.shape != (n,):
+        raise ValueError(f"`{name}` must have shape ({n},) (one label per row of the scores), got {y.shape}")
+    if n and (y.min() < 0 or y.max() >= c):
+        raise IndexError(f"`{name}` holds labels outside [0, {c}): min {y.min()}, max {y.max()}")
+    return y
+
+
+def _sum_to(a, shape):
+    """The gradient ``a`` of a value broadcast from ``shape``, summed back to
+    ``shape`` (``a`` may also lack axes of ``shape``)."""
+    if a.shape == shape:
+        return a
+    a = np.broadcast_to(a, np.broadcast_shapes(a.shape, shape))
+    lead = a.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape) if s == 1 and a.shape[lead + i] != 1)
+    return np.sum(a, axis=axes, keepdims=True).reshape(shape)
+
+
+# ------------------------------------------------------- conformance options
+_SCORE_SHAPES = [((1, 1),), ((3, 4),), ((2, 3),), ((4, 2),)]
+
+
+def _label_kwargs(draw, shapes, reductions=REDUCTIONS):
+    """Labels for scores of ``shapes[0]`` and a reduction."""
+    from hypothesis import strategies as st
+
+    n, c = shapes[0]
+    y = draw(st.lists(st.integers(0, c - 1), min_size=n, max_size=n))
+    return {"y_true": np.array(y, dtype=np.int64), "reduction": draw(st.sampled_from(reductions))}
+
+
+def _focal_kwargs(draw, shapes):
+    from hypothesis import strategies as st
+
+    kwargs = _label_kwargs(draw, shapes)
+    kwargs["targets"] = kwargs.pop("y_true")
+    kwargs["alpha"] = draw(st.sampled_from([1, 0.25]))
+    kwargs["gamma"] = draw(st.sampled_from([0, 0.5, 1, 2.5]))
+    return kwargs
+
+
+def _elementwise_kwargs(draw, shapes):
+    from hypothesis import strategies as st
+
+    return {"reduction": draw(st.sampled_from(REDUCTIONS))}
+
+
+# ------------------------------------------------------ softmax cross-entropy
+def _row_sums(a):
+    """``a.sum(axis=1, keepdims=True)`` for a 2-D float array (a matrix-vector
+    product: much faster than NumPy's reduction over a short last axis)."""
+    if a.dtype == np.float16:
+        return a.sum(axis=1, keepdims=True)
+    return a @ np.ones((a.shape[1], 1), dtype=a.dtype)
+
+
+def _softmax_crossentropy_grad(g, out, x, y_true, reduction="mean"):
+    n = x.shape[0]
+    p = np.exp(x - x.max(axis=1, keepdims=True))
+    p /= _row_sums(p)
+    p[np.arange(n), _values(y_true)] -= 1
+    scale = _each(g, reduction, n)
+    p *= scale[:, None] if reduction == "none" else scale
+    return p
+
+
+@function_op(grads=[_softmax_crossentropy_grad], namespaces=NAMESPACES,
+             conformance={"shapes": _SCORE_SHAPES, "kwargs": _label_kwargs})
+def softmax_crossentropy(x, y_true, *, reduction="mean"):
+    """Cross-entropy of the softmax of the scores ``x`` (N, C) and the labels
+    ``y_true`` (N,): ``-log softmax(x)[i, y_true[i]]`` per datum, computed
+    stably (``logsumexp(x[i]) - x[i, y_true[i]]``); the mean over the data by
+    default.
+
+    Examples
+    --------
+    >>> import mygrad as mg
+    >>> x = mg.tensor([[2., 0.], [0., 0.]])
+    >>> loss = mg.nnet.softmax_crossentropy(x, [0, 1])
+    >>> loss
+    Tensor(0.4100376)
+    >>> loss.backward()
+    >>> x.grad
+    array([[-0.05960146,  0.05960146],
+           [ 0.25      , -0.25      ]])
+    >>> mg.nnet.softmax_crossentropy(x, [0, 1], reduction="none")
+    Tensor([0.12692801, 0.69314718])
+    """
+    x = _scores(x, "softmax_crossentropy")
+    n, c = x.shape
+    y = labels(y_true, n, c)
+    _check_reduction(reduction)
+    if not c:  # (then there is no datum either)
+        return _reduce(np.zeros(0, dtype=x.dtype), reduction)
+    z = x - x.max(axis=1, keepdims=True)
+    loss = np.log(_row_sums(np.exp(z))[:, 0]) - z[np.arange(n), y]
+    return _reduce(loss, reduction)
+
+
+# --------------------------------------------------- negative log-likelihood
+def _nll_weights(weights, c, dtype):
+    w = _values(weights)
+    if w.shape != (c,):
+        raise ValueError(f"negative_log_likelihood: `weights` must have shape ({c},) (one per class), got {w.shape}")
+    return w.astype(dtype, copy=False)
+
+
+def _nll_grad(g, out, x, y_true, weights=None, reduction="mean"):
+    n, c = x.shape
+    y = _values(y_true)
+    each = -_each(g, reduction, n)
+    if weights is not None:
+        each = each * _nll_weights(weights, c, x.dtype)[y]
+    grad = np.zeros_like(x)
+    grad[np.arange(n), y] = each
+    return grad
+
+
+@function_op(grads=[_nll_grad], namespaces=NAMESPACES,
+             conformance={"shapes": _SCORE_SHAPES,
+                          "kwargs": lambda draw, shapes: {**_label_kwargs(draw, shapes),
+                                                          "weights": draw(_weight_choices(shapes[0][1]))}})
+def negative_log_likelihood(x, y_true, *, weights=None, reduction="mean"):
+    """Negative log-likelihood of log-probabilities ``x`` (N, C) for the
+    labels ``y_true`` (N,): ``-weights[y_true[i]] * x[i, y_true[i]]`` per
+    datum (``weights``: one per class, default all 1).
+
+    ``reduction="mean"`` (the default) divides the sum by N -- also with
+    ``weights``, like MyGrad 2.x (not by the sum of the weights, as PyTorch).
+
+    Examples
+    --------
+    >>> import mygrad as mg
+    >>> import numpy as np
+    >>> x = mg.tensor(np.log([[0.5, 0.5], [0.25, 0.75]]))
+    >>> mg.nnet.negative_log_likelihood(x, [0, 1])
+    Tensor(0.49041463)
+    >>> loss = mg.nnet.negative_log_likelihood(x, [0, 1], weights=[2., 0.])
+    >>> loss
+    Tensor(0.69314718)
+    >>> loss.backward()
+    >>> x.grad
+    array([[-1.,  0.],
+           [ 0., -0.]])
+    """
+    x = _scores(x, "negative_log_likelihood")
+    n, c = x.shape
+    y = labels(y_true, n, c)
+    _check_reduction(reduction)
+    loss = -x[np.arange(n), y]
+    if weights is not None:
+        loss = loss * _nll_weights(weights, c, x.dtype)[y]
+    return _reduce(loss, reduction)
+
+
+def _weight_choices(c):
+    from hypothesis import strategies as st
+
+    return st.none() | st.lists(st.floats(0, 2), min_size=c, max_size=c).map(np.array)
+
+
+# ----------------------------------------------------------- multiclass hinge
+def _hinge_margins(x, y, hinge):
+    """``max(0, x[i, j] - x[i, y_i] + hinge)``, with 0 at ``j == y_i``."""
+    n = x.shape[0]
+    rows = np.arange(n)
+    margins = x - x[rows, y][:, None] + real_scalar(hinge, "hinge")
+    margins[rows, y] = 0
+    return np.maximum(margins, 0)
+
+
+def _hinge_grad(g, out, x, y_true, hinge=1.0, reduction="mean"):
+    n = x.shape[0]
+    y = _values(y_true)
+    active = (_hinge_margins(x, y, hinge) > 0).astype(x.dtype)
+    active[np.arange(n), y] = -np.sum(active, axis=1)
+    each = _each(g, reduction, n)
+    return active * (each[:, None] if reduction == "none" else each)
+
+
+@function_op(grads=[_hinge_grad], namespaces=NAMESPACES, domain=Domain(-2, 2, unique=True, gap=0.3),
+             conformance={"shapes": [((1, 1),), ((3, 4),), ((2, 3),), ((4, 2),), ((2, 5),)],
+                          "kwargs": lambda draw, shapes: {**_label_kwargs(draw, shapes),
+                                                          "hinge": draw(_hinge_choices())}})
+def multiclass_hinge(x, y_true, hinge=1.0, *, reduction="mean"):
+    """Multiclass hinge loss of the scores ``x`` (N, C) for the labels
+    ``y_true`` (N,): ``sum_{j != y_i} max(0, x[i, j] - x[i, y_i] + hinge)``
+    per datum (``hinge`` a real number). A margin of exactly 0 passes no
+    gradient.
+
+    Examples
+    --------
+    >>> import mygrad as mg
+    >>> x = mg.tensor([[3., 2.5, 0.], [1., 2., 0.]])
+    >>> loss = mg.nnet.multiclass_hinge(x, [0, 2])
+    >>> loss
+    Tensor(2.75)
+    >>> loss.backward()
+    >>> x.grad
+    array([[-0.5,  0.5,  0. ],
+           [ 0.5,  0.5, -1. ]])
+    """
+    x = _scores(x, "multiclass_hinge")
+    n, c = x.shape
+    y = labels(y_true, n, c)
+    _check_reduction(reduction)
+    return _reduce(np.sum(_hinge_margins(x, y, hinge), axis=1), reduction)
+
+
+def _hinge_choices():
+    from hypothesis import strategies as st
+
+    return st.sampled_from([1.0, 0.5])
+
+
+# ------------------------------------------------------- margin ranking loss
+def _ranking_y(y, shape, dtype):
+    """``y`` (a scalar or (N,) of +1/-1), broadcastable against ``shape``."""
+    y = _values(y)
+    if y.ndim > 1 or (y.ndim == 1 and y.shape[0] != shape[0]):
+        raise ValueError(f"margin_ranking_loss: `y` must be a scalar or have shape ({shape[0]},), got {y.shape}")
+    if y.dtype.kind not in "biuf" or not np.all((y == 1) | (y == -1)):
+        raise ValueError("margin_ranking_loss: `y` must hold only 1 and -1")
+    y = y.astype(dtype, copy=False)
+    return y[:, None] if y.ndim == 1 and len(shape) == 2 else y
+
+
+def _ranking_active(x1, x2, y, margin):
+    """Where the ranking loss is positive, and ``y`` shaped for ``x1``."""
+    x1, x2 = np.asarray(x1), np.asarray(x2)
+    yy = _ranking_y(y, x1.shape, x1.dtype)
+    return (real_scalar(margin, "margin") - yy * (x1 - x2)) > 0, yy
+
+
+def _ranking_grad1(g, out, x1, x2, y, margin, reduction="mean"):
+    active, yy = _ranking_active(x1, x2, y, margin)
+    return -yy * active * _each(g, reduction, np.size(x1))
+
+
+def _ranking_grad2(g, out, x1, x2, y, margin, reduction="mean"):
+    active, yy = _ranking_active(x1, x2, y, margin)
+    return yy * active * _each(g, reduction, np.size(x1))
+
+
+def _ranking_kwargs(draw, shapes):
+    from hypothesis import strategies as st
+
+    n = shapes[0][0]
+    sign = st.sampled_from([1, -1])
+    y = draw(sign | st.lists(sign, min_size=n, max_size=n).map(np.array))
+    return {"y": y, "margin": draw(st.sampled_from([0.0, 0.37])), "reduction": draw(st.sampled_from(REDUCTIONS))}
+
+
+# x1 - x2 lies in [1, 4]: never at a kink for the sampled margins (< 1), and
+# y = 1 / y = -1 give inactive / active pairs
+@function_op(grads=[_ranking_grad1, _ranking_grad2], nin=2, namespaces=NAMESPACES,
+             domain=(Domain(0.5, 2), Domain(-2, -0.5)),
+             conformance={"shapes": [((3,), (3,)), ((2, 3), (2, 3)), ((1,), (1,))], "kwargs": _ranking_kwargs})
+def margin_ranking_loss(x1, x2, y, margin, *, reduction="mean"):
+    """Margin ranking loss ``max(0, margin - y * (x1 - x2))``: ``y = 1`` asks
+    for ``x1 > x2 + margin``, ``y = -1`` for ``x2 > x1 + margin``.
+
+    ``x1``, ``x2``: floating arrays of the same shape, (N,) or (N, D)
+    (``TypeError`` for other dtypes, ``ValueError`` for other shapes); ``y``:
+    1 or -1, a scalar or one per datum (N,); ``margin``: a real number >= 0.
+    The mean over all elements by default.
+
+    Examples
+    --------
+    >>> import mygrad as mg
+    >>> x1, x2 = mg.tensor([1., 2., 3.]), mg.tensor([2., 2., 0.])
+    >>> loss = mg.nnet.margin_ranking_loss(x1, x2, 1, margin=0.5)
+    >>> loss
+    Tensor(0.66666667)
+    >>> loss.backward()
+    >>> x1.grad, x2.grad
+    (array([-0.33333333, -0.33333333, -0.        ]), array([0.33333333, 0.33333333, 0.        ]))
+    """
+    x1, x2 = np.asarray(x1), np.asarray(x2)
+    for a in (x1, x2):
+        if a.dtype.kind != "f":
+            raise TypeError(f"margin_ranking_loss: x1 and x2 must be floating-point arrays, got dtype {a.dtype}")
+    if x1.shape != x2.shape or x1.ndim not in (1, 2):
+        raise ValueError(f"margin_ranking_loss: x1 and x2 must have the same shape, (N,) or (N, D); "
+                         f"got {x1.shape} and {x2.shape}")
+    margin = real_scalar(margin, "margin")
+    if not margin >= 0:
+        raise ValueError(f"margin_ranking_loss: margin must be >= 0, got {margin}")
+    _check_reduction(reduction)
+    yy = _ranking_y(y, x1.shape, x1.dtype)
+    return _reduce(np.maximum(margin - yy * (x1 - x2), 0), reduction)
+
+
+# --------------------------------------------------------------- focal losses
+def _focal_params(alpha, gamma):
+    alpha, gamma = real_scalar(alpha, "alpha"), real_scalar(gamma, "gamma")
+    if not gamma >= 0:
+        raise ValueError(f"focal loss: gamma must be >= 0, got {gamma}")
+    return alpha, gamma
+
+
+def _focal_grad(g, out, class_probs, targets, alpha=1, gamma=0, reduction="none"):
+    n = class_probs.shape[0]
+    t = _values(targets)
+    rows = np.arange(n)
+    alpha, gamma = _focal_params(alpha, gamma)
+    p = class_probs[rows, t]
+    one_minus = 1 - p
+    slope = -(one_minus**gamma) / p
+    if gamma:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            slope = slope + np.where(one_minus > 0, gamma * one_minus ** (gamma - 1) * np.log(p), 0)
+    grad = np.zeros_like(class_probs)
+    grad[rows, t] = alpha * slope * _each(g, reduction, n)
+    return grad
+
+
+@function_op(grads=[_focal_grad], namespaces=NAMESPACES, domain=Domain(0.05, 0.95),
+             conformance={"shapes": _SCORE_SHAPES, "kwargs": _focal_kwargs})
+def focal_loss(class_probs, targets, *, alpha=1, gamma=0, reduction="none"):
+    """Focal loss of class probabilities ``class_probs`` (N, C) for the labels
+    ``targets`` (N,): ``-alpha * (1 - p_t)^gamma * log(p_t)`` per datum, with
+    ``p_t = class_probs[i, targets[i]]`` (``alpha`` real, ``gamma`` real >= 0).
+
+    Unreduced by default (one loss per datum, like MyGrad 2.x).
+
+    Examples
+    --------
+    >>> import mygrad as mg
+    >>> p = mg.tensor([[0.9, 0.1], [0.5, 0.5]])
+    >>> mg.nnet.focal_loss(p, [0, 1], gamma=2)
+    Tensor([0.00105361, 0.1732868 ])
+    >>> mg.nnet.focal_loss(p, [0, 1], gamma=2, reduction="mean")
+    Tensor(0.0871702)
+    """
+    x = _scores(class_probs, "focal_loss")
+    n, c = x.shape
+    t = labels(targets, n, c, "targets")
+    alpha, gamma = _focal_params(alpha, gamma)
+    _check_reduction(reduction)
+    p = x[np.arange(n), t]
+    return _reduce(-alpha * (1 - p) ** gamma * np.log(p), reduction)
+
+
+def _softmax_focal_grad(g, out, scores, targets, alpha=1, gamma=0, reduction="none"):
+    n = scores.shape[0]
+    t = _values(targets)
+    rows = np.arange(n)
+    alpha, gamma = _focal_params(alpha, gamma)
+    log_probs = logsoftmax_of(scores, axis=1)
+    probs = np.exp(log_probs)
+    log_p = log_probs[rows, t]
+    p, one_minus = probs[rows, t], -np.expm1(log_p)
+    # d loss / d log(p_t), then d log(p_t) / d scores = onehot - softmax
+    slope = -(one_minus**gamma)
+    if gamma:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            slope = slope + np.where(one_minus > 0, gamma * one_minus ** (gamma - 1) * p * log_p, 0)
+    c = alpha * slope * _each(g, reduction, n)
+    probs *= -c[:, None]
+    probs[rows, t] += c
+    return probs
+
+
+@function_op(grads=[_softmax_focal_grad], namespaces=NAMESPACES,
+             conformance={"shapes": _SCORE_SHAPES, "kwargs": _focal_kwargs})
+def softmax_focal_loss(scores, targets, *, alpha=1, gamma=0, reduction="none"):
+    """Focal loss of ``softmax(scores)`` (see :func:`focal_loss`), with the
+    log-probabilities computed stably (``log_softmax``); one op, so large
+    scores never give ``log(0)``.
+
+    Examples
+    --------
+    >>> import mygrad as mg
+    >>> s = mg.tensor([[1., 0.], [0., 0.]])
+    >>> mg.nnet.softmax_focal_loss(s, [0, 1], gamma=2)
+    Tensor([0.02265806, 0.1732868 ])
+    """
+    x = _scores(scores, "softmax_focal_loss")
+    n, c = x.shape
+    t = labels(targets, n, c, "targets")
+    alpha, gamma = _focal_params(alpha, gamma)
+    _check_reduction(reduction)
+    log_p = logsoftmax_of(x, axis=1)[np.arange(n), t]
+    return _reduce(-alpha * (-np.expm1(log_p)) ** gamma * log_p, reduction)
+
+
+# ---------------------------------------------------------- elementwise losses
+def _size(shape):
+    n = 1
+    for side in shape:
+        n *= side
+    return n
+
+
+def _elementwise_inputs(a, b):
+    a, b = np.asarray(a), np.asarray(b)
+    return a, b, np.broadcast_shapes(a.shape, b.shape)
+
+
+def _mse_grad0(g, out, y_pred, y_true, reduction="mean"):
+    y_pred, y_true, shape = _elementwise_inputs(y_pred, y_true)
+    return _sum_to(2 * (y_pred - y_true) * _each(g, reduction, _size(shape)), y_pred.shape)
+
+
+def _mse_grad1(g, out, y_pred, y_true, reduction="mean"):
+    y_pred, y_true, shape = _elementwise_inputs(y_pred, y_true)
+    return _sum_to(2 * (y_true - y_pred) * _each(g, reduction, _size(shape)), y_true.shape)
+
+
+@function_op(grads=[_mse_grad0, _mse_grad1], nin=2, namespaces=NAMESPACES,
+             conformance={"kwargs": _elementwise_kwargs})
+def mean_squared_error(y_pred, y_true, *, reduction="mean"):
+    """``(y_pred - y_true)^2`` elementwise (the inputs broadcast like NumPy's);
+    by default the mean over all elements. Both inputs get gradients.
+
+    Examples
+    --------
+    >>> import mygrad as mg
+    >>> pred = mg.tensor([1., 2., 4.])
+    >>> loss = mg.nnet.mean_squared_error(pred, [1., 1., 1.])
+    >>> loss
+    Tensor(3.33333333)
+    >>> loss.backward()
+    >>> pred.grad
+    array([0.        , 0.66666667, 2.        ])
+    """
+    y_pred, y_true, _ = _elementwise_inputs(y_pred, y_true)
+    d = y_pred - y_true
+    return _reduce(d * d, reduction)
+
+
+_LOG_FLOOR = -100.0
+
+
+def _logs(p):
+    """``log(p)`` and ``log(1 - p)`` (-inf at 0, without a warning)."""
+    with np.errstate(divide="ignore"):
+        return np.log(p), np.log1p(-p)
+
+
+def _bce_grad0(g, out, probs, targets, reduction="mean"):
+    p, t, shape = _elementwise_inputs(probs, targets)
+    log_p, log_q = _logs(p)
+    # the derivative of the clamped logs: 0 where a log is clamped
+    with np.errstate(divide="ignore", invalid="ignore"):
+        d = (1 - t) * np.where(log_q > _LOG_FLOOR, 1 / (1 - p), 0) - t * np.where(log_p > _LOG_FLOOR, 1 / p, 0)
+    return _sum_to(d * _each(g, reduction, _size(shape)), p.shape)
+
+
+def _bce_grad1(g, out, probs, targets, reduction="mean"):
+    p, t, shape = _elementwise_inputs(probs, targets)
+    log_p, log_q = _logs(p)
+    d = np.maximum(log_q, _LOG_FLOOR) - np.maximum(log_p, _LOG_FLOOR)
+    return _sum_to(d * _each(g, reduction, _size(shape)), t.shape)
+
+
+@function_op(grads=[_bce_grad0, _bce_grad1], nin=2, namespaces=NAMESPACES,
+             domain=(Domain(0.05, 0.95), Domain(0, 1)), conformance={"kwargs": _elementwise_kwargs})
+def binary_crossentropy(probs, targets, *, reduction="mean"):
+    """Binary cross-entropy of probabilities ``probs`` (in [0, 1], else
+    ``ValueError``) and targets (0/1 or soft labels):
+    ``-(t log p + (1 - t) log(1 - p))`` elementwise, each log clamped at -100
+    (as PyTorch does: ``p = 0`` or ``1`` gives a finite loss); by default the
+    mean over all elements. Both inputs get gradients. For scores rather than
+    probabilities use :func:`binary_crossentropy_with_logits`.
+
+    Examples
+    --------
+    >>> import mygrad as mg
+    >>> p = mg.tensor([0.9, 0.2])
+    >>> loss = mg.nnet.binary_crossentropy(p, [1., 0.])
+    >>> loss
+    Tensor(0.16425203)
+    >>> loss.backward()
+    >>> p.grad
+    array([-0.55555556,  0.625     ])
+    """
+    p, t, _ = _elementwise_inputs(probs, targets)
+    if p.size and not (np.min(p) >= 0 and np.max(p) <= 1):
+        raise ValueError("binary_crossentropy: `probs` must lie in [0, 1] (for scores use "
+                         "binary_crossentropy_with_logits)")
+    log_p, log_q = _logs(p)
+    return _reduce(-(t * np.maximum(log_p, _LOG_FLOOR) + (1 - t) * np.maximum(log_q, _LOG_FLOOR)), reduction)
+
+
+def _bce_logits_grad0(g, out, logits, targets, reduction="mean"):
+    x, t, shape = _elementwise_inputs(logits, targets)
+    return _sum_to((sigmoid_of(as_float(x)) - t) * _each(g, reduction, _size(shape)), x.shape)
+
+
+def _bce_logits_grad1(g, out, logits, targets, reduction="mean"):
+    x, t, shape = _elementwise_inputs(logits, targets)
+    return _sum_to(-x * _each(g, reduction, _size(shape)), t.shape)
+
+
+@function_op(grads=[_bce_logits_grad0, _bce_logits_grad1], nin=2, namespaces=NAMESPACES,
+             domain=(Domain(-5, 5), Domain(0, 1)), conformance={"kwargs": _elementwise_kwargs})
+def binary_crossentropy_with_logits(logits, targets, *, reduction="mean"):
+    """Binary cross-entropy of ``sigmoid(logits)`` and ``targets``, computed
+    stably as ``max(x, 0) - x t + log(1 + exp(-|x|))``; by default the mean
+    over all elements. Both inputs get gradients.
+
+    Examples
+    --------
+    >>> import mygrad as mg
+    >>> x = mg.tensor([1000., 0.])
+    >>> loss = mg.nnet.binary_crossentropy_with_logits(x, [1., 0.])
+    >>> loss
+    Tensor(0.34657359)
+    >>> loss.backward()
+    >>> x.grad
+    array([0.  , 0.25])
+    """
+    x, t, _ = _elementwise_inputs(logits, targets)
+    x = as_float(x)
+    return _reduce(np.maximum(x, 0) - x * t + np.log1p(np.exp(-np.abs(x))), reduction)
+
+
+DECLARATIONS = [
+    softmax_crossentropy, negative_log_likelihood, multiclass_hinge, margin_ranking_loss, focal_loss,
+    softmax_focal_loss, mean_squared_error, binary_crossentropy, binary_crossentropy_with_logits,
+]
