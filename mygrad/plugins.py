@@ -39,17 +39,19 @@ def registered(plugin: Any, name: str | None = None) -> Iterator[PluginInfo]:
     """Context manager: the plugin is registered inside the block only.
 
     >>> import numpy as np, mygrad as mg
-    >>> from mygrad.plugin import hookimpl, ufunc_op
+    >>> from mygrad.plugin import hookimpl, function_op
     >>> from mygrad.plugins import registered
-    >>> class Fabs:
-    ...     op = ufunc_op(np.fabs, lambda g, out, x: g * np.sign(x), name="fabs_demo")
+    >>> @function_op(None, grads=[lambda g, out, x: 3 * g * x * x], name="cube_demo")
+    ... def cube(x):
+    ...     return x ** 3
+    >>> class Cube:
     ...     @hookimpl
     ...     def mygrad_ops(self):
-    ...         return [self.op]
-    >>> with registered(Fabs(), "fabs-demo"):
-    ...     mg.fabs_demo(mg.tensor([-2.0]))
-    Tensor([2.])
-    >>> hasattr(mg, "fabs_demo")
+    ...         return [cube]
+    >>> with registered(Cube(), "cube-demo"):
+    ...     mg.cube_demo(mg.tensor([2.0]))
+    Tensor([8.])
+    >>> hasattr(mg, "cube_demo")
     False
     """
     info = MANAGER.register(plugin, name)
@@ -87,12 +89,12 @@ def implements_numpy_override(numpy_func: Any = None):
     >>> import numpy as np, mygrad as mg
     >>> from mygrad.plugins import implements_numpy_override
     >>> @implements_numpy_override()
-    ... def fliplr(m):
-    ...     return m[:, ::-1]
-    >>> np.fliplr(mg.tensor([[1., 2.]]))
-    Tensor([[2., 1.]])
+    ... def trapezoid(y):
+    ...     return ((y[1:] + y[:-1]) / 2).sum()
+    >>> np.trapezoid(mg.tensor([1., 2., 3.]))
+    Tensor(4.)
     >>> from mygrad.plugins import unregister
-    >>> _ = unregister("numpy-override:fliplr")
+    >>> _ = unregister("numpy-override:trapezoid")
     """
 
     def decorate(func: Any) -> Any:

@@ -23,13 +23,25 @@ from mygrad._core.tensor import Tensor
 __all__ = ["getitem", "copyto", "normalize_key", "is_basic_key"]
 
 
+def _frozen(k: Any) -> Any:
+    # index arrays (and lists, which NumPy reads as arrays) are copied: the
+    # recorded op scatters its gradient with this key later, so a caller who
+    # reuses the index array must not change where the gradient goes
+    if isinstance(k, Tensor):
+        return k._data.copy()
+    if isinstance(k, np.ndarray):
+        return k.copy()
+    if type(k) is list:
+        return np.array(k)
+    return k
+
+
 def normalize_key(key: Any) -> Any:
-    """Tensors inside an index become their arrays."""
-    if isinstance(key, Tensor):
-        return key._data
+    """The key as the op records it: tensors inside an index become copies of
+    their arrays, index arrays and lists are copied (basic keys are kept)."""
     if type(key) is tuple:
-        return tuple(k._data if isinstance(k, Tensor) else k for k in key)
-    return key
+        return tuple(_frozen(k) for k in key)
+    return _frozen(key)
 
 
 def is_basic_key(key: Any) -> bool:
@@ -105,7 +117,7 @@ def _copyto(dst: Any, src: Any, casting: str = "same_kind", where: Any = True) -
     """
     mask = where._data if isinstance(where, Tensor) else where
     if isinstance(dst, Tensor):
-        assign(dst, src, mask=None if mask is True else np.asarray(mask, dtype=bool), casting=casting)
+        assign(dst, src, mask=None if mask is True else np.array(mask, dtype=bool), casting=casting)  # a copy: see _frozen
         return None
     np.copyto(dst, src._data if isinstance(src, Tensor) else src, casting=casting, where=mask)
     return None

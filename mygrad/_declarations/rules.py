@@ -10,9 +10,12 @@ and which values the in-place machinery and the memory guard must protect.
 from __future__ import annotations
 
 import inspect
+import math
 import types
 from dataclasses import dataclass
-from typing import Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
+
+import numpy as np
 
 from mygrad._core.state import Plan
 from mygrad.errors import DeclarationError
@@ -38,17 +41,29 @@ class Domain:
     ``unique=True`` draws arrays without repeated values (for ops such as
     ``max`` that are not differentiable at ties). ``structure`` turns the
     drawn array into matrices (over its last two axes, batched over the
-    leading ones) that an op needs:
+    leading ones) that an op needs; all of them are dense, away from special
+    patterns (triangular, diagonal) at which factorisations jump:
 
     * ``"invertible"``: square, strictly diagonally dominant (well conditioned);
     * ``"spd"``: symmetric positive definite (``B @ B.T / n + I``);
     * ``"symmetric"``: symmetric with well-separated eigenvalues;
-    * ``"full_rank"``: any ``m x n``, full rank and well conditioned.
+    * ``"full_rank"``: any ``m x n``, with well-separated singular values
+      between 0.5 and ``min(m, n) + 1`` (full rank and well conditioned).
+
+    ``dtype`` is None for a differentiable input (drawn in each float dtype
+    the check covers), or ``"bool"``, ``"int"`` (NumPy's default integer) or
+    an integer dtype for an input that has no gradient (a condition, an
+    exponent, labels): drawn with that dtype (integers in ``[low, high]``),
+    always passed as a constant, never differentiated.
 
     >>> Domain(0.1, 10)          # e.g. for log and sqrt
-    Domain(low=0.1, high=10, exclude=(), gap=0.1, unique=False, structure=None)
+    Domain(low=0.1, high=10, exclude=(), gap=0.1, unique=False, structure=None, dtype=None)
     >>> Domain(-5, 5, exclude=(0,))  # e.g. for a divisor
-    Domain(low=-5, high=5, exclude=(0,), gap=0.1, unique=False, structure=None)
+    Domain(low=-5, high=5, exclude=(0,), gap=0.1, unique=False, structure=None, dtype=None)
+    >>> Domain(-3, 3, dtype="int")   # e.g. for ldexp's exponent
+    Domain(low=-3, high=3, exclude=(), gap=0.1, unique=False, structure=None, dtype='int')
+    >>> Domain(dtype="bool").differentiable
+    False
     """
 
     low: float = -5.0
@@ -57,13 +72,46 @@ class Domain:
     gap: float = 0.1
     unique: bool = False
     structure: str | None = None
+    dtype: Any = None
 
     def __post_init__(self) -> None:
         if self.structure not in STRUCTURES:
             raise DeclarationError(f"Domain(structure={self.structure!r}): one of {sorted(map(str, STRUCTURES))}")
+        if self.dtype is not None:
+            kind = _nondiff_dtype(self.dtype).kind
+            if self.structure is not None:
+                raise DeclarationError(f"Domain(dtype={self.dtype!r}, structure={self.structure!r}): a structure "
+                                       "needs a float (differentiable) input")
+            if kind in "iu" and int(math.floor(self.high)) < int(math.ceil(self.low)):
+                raise DeclarationError(f"Domain(low={self.low!r}, high={self.high!r}, dtype={self.dtype!r}): "
+                                       "no integer in [low, high]")
+
+    @property
+    def differentiable(self) -> bool:
+        """Whether the input is differentiable (drawn as floats)."""
+        return self.dtype is None
+
+    @property
+    def numpy_dtype(self) -> np.dtype | None:
+        """The dtype of a non-differentiable input (None for a float one)."""
+        return None if self.dtype is None else _nondiff_dtype(self.dtype)
 
 
 STRUCTURES = (None, "invertible", "spd", "symmetric", "full_rank")
+
+
+def _nondiff_dtype(dtype: Any) -> np.dtype:
+    """The NumPy dtype of ``Domain(dtype=...)``: bool or an integer dtype."""
+    if isinstance(dtype, str) and dtype == "int":
+        return np.dtype(np.int_)
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        dt = None
+    if dt is None or dt.kind not in "biu":
+        raise DeclarationError(f"Domain(dtype={dtype!r}): None (a differentiable float input), 'bool', 'int' "
+                               "or an integer dtype")
+    return dt
 
 
 DEFAULT_DOMAIN = Domain()

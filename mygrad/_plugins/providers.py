@@ -1,110 +1,47 @@
-"""Which of mygrad's own packs provides which public name: a static table,
-for the packs that are *not* installed (an installed plugin's own manifest
-says what it provides; see mygrad._plugins.registry for the messages).
+"""Which of mygrad's own packs provides which public name, for the packs that
+are *not* installed (an installed plugin's own manifest says what it
+provides; see mygrad._plugins.registry for the messages).
 
-A test checks that this table and what each pack registers agree.
+The data is ``pack_manifests.json``: a copy of the manifest each pack ships
+(``mygrad-manifest.json``, what its ``mygrad_ops`` hook registers), written by
+``python tools/sync_manifests.py``. A test checks that it, the shipped
+manifests and what each pack registers agree.
 """
 
 from __future__ import annotations
 
-__all__ = ["PACKS", "provider_of", "describe", "TENSOR_ATTRS", "NAMES", "UFUNCS", "FUNCTIONS"]
+import json
+import os
 
-MATH = "mygrad-ops-math"
-LINALG = "mygrad-ops-linalg"
-NNET = "mygrad-ops-nnet"
+__all__ = ["PACKS", "MANIFESTS", "provider_of", "describe", "TENSOR_ATTRS", "NAMES", "NUMPY"]
 
 #: distribution -> extra of the core that installs it
-PACKS = {MATH: "math", LINALG: "linalg", NNET: "nnet"}
+PACKS = {"mygrad-ops-math": "math", "mygrad-ops-linalg": "linalg", "mygrad-ops-nnet": "nnet"}
 
-_MATH_UFUNCS = (
-    "absolute abs arccos arccosh arcsin arcsinh arctan arctanh cbrt cos cosh deg2rad degrees "
-    "exp exp2 expm1 fabs log log10 log1p log2 negative positive rad2deg radians reciprocal "
-    "sin sinh sqrt square tan tanh add subtract multiply divide true_divide power float_power "
-    "arctan2 logaddexp logaddexp2 maximum minimum fmax fmin copysign heaviside"
-).split()
+MANIFESTS_FILE = os.path.join(os.path.dirname(__file__), "pack_manifests.json")
 
-_MATH_FUNCTIONS = (
-    "sinc cot csc sec arccot arccsc arcsec coth csch sech arccoth arccsch add_sequence "
-    "multiply_sequence clip sum mean var std max amax min amin prod cumsum cumprod argmax "
-    "argmin any all nansum nanmean ptp average diff ediff1d gradient concatenate stack hstack "
-    "vstack dstack column_stack repeat tile roll flip fliplr flipud rot90 where pad sort "
-    "split array_split take take_along_axis diagonal trace tril triu cross nan_to_num "
-    "logsumexp"
-).split()
-
-_LINALG_TOP = "matmul multi_matmul einsum dot vdot inner outer tensordot kron".split()
-_LINALG_NS = (
-    "norm det slogdet inv pinv solve cholesky qr svd eigh eigvalsh matrix_power "
-    "matrix_norm vector_norm trace multi_dot"
-).split()
-
-_NNET_ACTIVATIONS = (
-    "elu glu hard_tanh leaky_relu logsoftmax relu selu sigmoid softmax soft_sign tanh "
-    "gelu silu softplus"
-).split()
-_NNET_LOSSES = (
-    "focal_loss margin_ranking_loss multiclass_hinge negative_log_likelihood "
-    "softmax_crossentropy softmax_focal_loss"
-).split()
-_NNET_LAYERS = "batchnorm conv_nd max_pool gru".split()
-_NNET_INIT = (
-    "constant dirac glorot_normal glorot_uniform he_normal he_uniform identity normal uniform"
-).split()
+with open(MANIFESTS_FILE, encoding="utf-8") as _f:
+    #: distribution -> the manifest of the pack
+    MANIFESTS: dict[str, dict] = json.load(_f)
 
 #: namespace -> {public name: distribution}
-NAMES: dict[str, dict[str, str]] = {
-    "mygrad": {
-        **{n: MATH for n in _MATH_UFUNCS + _MATH_FUNCTIONS},
-        **{n: LINALG for n in _LINALG_TOP},
-        "sliding_window_view": NNET,
-    },
-    "mygrad.math": {n: MATH for n in _MATH_UFUNCS + _MATH_FUNCTIONS},
-    "mygrad.tensor_manip": {n: MATH for n in "concatenate stack repeat roll tile flip".split()},
-    "mygrad.indexing_routines": {"where": MATH},
-    "mygrad.linalg": {n: LINALG for n in _LINALG_NS},
-    "mygrad.nnet": {n: NNET for n in _NNET_ACTIVATIONS + _NNET_LOSSES + _NNET_LAYERS},
-    "mygrad.nnet.activations": {n: NNET for n in _NNET_ACTIVATIONS},
-    "mygrad.nnet.losses": {n: NNET for n in _NNET_LOSSES},
-    "mygrad.nnet.layers": {n: NNET for n in _NNET_LAYERS},
-    "mygrad.nnet.initializers": {n: NNET for n in _NNET_INIT},
-    "mygrad.nnet.layers.utils": {"sliding_window_view": NNET},
-}
+NAMES: dict[str, dict[str, str]] = {}
+#: NumPy callable ("numpy.sum", "numpy.linalg.norm", "numpy.add") -> distribution
+NUMPY: dict[str, str] = {}
+#: Tensor attribute -> distribution; stubs until a provider registers
+TENSOR_ATTRS: dict[str, str] = {}
 
-#: NumPy ufunc name -> distribution
-UFUNCS: dict[str, str] = {n: MATH for n in _MATH_UFUNCS if n not in ("abs", "true_divide")}
-UFUNCS["matmul"] = LINALG
 
-#: NumPy function ("numpy.sum", "numpy.linalg.norm") -> distribution
-FUNCTIONS: dict[str, str] = {
-    **{f"numpy.{n}": MATH for n in _MATH_FUNCTIONS},
-    **{f"numpy.{n}": LINALG for n in _LINALG_TOP},
-    **{f"numpy.linalg.{n}": LINALG for n in _LINALG_NS},
-}
+def _index() -> None:
+    for dist, manifest in MANIFESTS.items():
+        for ns, names in manifest["names"].items():
+            NAMES.setdefault(ns, {}).update(dict.fromkeys(names, dist))
+        NUMPY.update(dict.fromkeys(manifest["numpy"], dist))
+        TENSOR_ATTRS.update(dict.fromkeys(manifest["tensor"], dist))
 
-#: Tensor attribute -> (op name, distribution); stubs until a provider registers
-TENSOR_ATTRS: dict[str, tuple[str, str]] = {
-    **{
-        d: (op, MATH)
-        for op, ds in {
-            "add": ("__add__", "__radd__", "__iadd__"),
-            "subtract": ("__sub__", "__rsub__", "__isub__"),
-            "multiply": ("__mul__", "__rmul__", "__imul__"),
-            "divide": ("__truediv__", "__rtruediv__", "__itruediv__"),
-            "power": ("__pow__", "__rpow__", "__ipow__"),
-            "negative": ("__neg__",),
-            "positive": ("__pos__",),
-            "absolute": ("__abs__",),
-        }.items()
-        for d in ds
-    },
-    **{
-        m: (m, MATH)
-        for m in "sum mean prod var std max min cumsum cumprod clip any all argmax argmin".split()
-    },
-    "__matmul__": ("matmul", LINALG),
-    "__rmatmul__": ("matmul", LINALG),
-    "dot": ("dot", LINALG),
-}
+
+_index()
+
 
 def provider_of(name: str, kind: str = "mygrad") -> str | None:
     """The distribution that provides ``name``.
@@ -114,12 +51,11 @@ def provider_of(name: str, kind: str = "mygrad") -> str | None:
     (a Tensor attribute).
     """
     if kind == "ufunc":
-        return UFUNCS.get(name)
+        return NUMPY.get(f"numpy.{name}")
     if kind == "function":
-        return FUNCTIONS.get(name)
+        return NUMPY.get(name)
     if kind == "tensor":
-        entry = TENSOR_ATTRS.get(name)
-        return None if entry is None else entry[1]
+        return TENSOR_ATTRS.get(name)
     return NAMES.get(kind, {}).get(name)
 
 
@@ -130,6 +66,5 @@ def describe(kind: str, name: str) -> str:
     if kind == "function":
         return f"{name}() on tensors"
     if kind == "tensor":
-        entry = TENSOR_ATTRS.get(name)
-        return f"Tensor.{name}" + (f" ({entry[0]!r})" if entry else "")
+        return f"Tensor.{name}"
     return f"{kind}.{name}"

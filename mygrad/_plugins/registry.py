@@ -112,7 +112,7 @@ def _stub(attr: str):
 
     stub.__name__ = attr
     stub.__qualname__ = f"Tensor.{attr}"
-    dist = TENSOR_ATTRS.get(attr, (None, "a plugin"))[1]
+    dist = TENSOR_ATTRS.get(attr, "a plugin")
     stub.__doc__ = f"Provided by {dist} (not installed or not loaded yet)."
     stub._mygrad_stub = True  # type: ignore[attr-defined]
     return stub
@@ -127,7 +127,6 @@ def _install_stub(attr: str) -> None:
 STUBS = {attr: _stub(attr) for attr in TENSOR_ATTRS}
 for _attr in STUBS:
     _install_stub(_attr)
-del _attr
 
 #: attributes of the Tensor class that plugins cannot replace
 _CORE_TENSOR_ATTRS = frozenset(k for k in Tensor.__dict__ if k not in STUBS) - {"__doc__", "__module__"}
@@ -518,10 +517,13 @@ class Registry:
 
 
 # ------------------------------------------------------------------ namespaces
+# ``__all__`` is replaced, never changed in place: ``from ns import *`` iterates
+# over the list it found while its first name may load a lazy plugin (which
+# unpublishes and republishes that plugin's names)
 def _publish(mod: types.ModuleType, name: str) -> None:
     names = vars(mod).get("__all__")
     if isinstance(names, list) and name not in names:
-        names.append(name)
+        mod.__all__ = [*names, name]
     elif names is None:
         mod.__all__ = [name]
 
@@ -529,7 +531,7 @@ def _publish(mod: types.ModuleType, name: str) -> None:
 def _unpublish(mod: types.ModuleType, name: str) -> None:
     names = vars(mod).get("__all__")
     if isinstance(names, list) and name in names:
-        names.remove(name)
+        mod.__all__ = [n for n in names if n != name]
 
 
 def _namespace_clash(ns: str, plugin: str) -> str | None:
@@ -570,7 +572,10 @@ def namespace_module(ns: str) -> types.ModuleType:
         sys.modules[ns] = mod
         if parent:
             pmod = namespace_module(parent)
-            if child not in vars(pmod):  # (a published name of the same spelling wins)
+            # a name of the same spelling published in the parent wins, also
+            # one that a lazy plugin has not bound yet (2.x's function
+            # ``mygrad.nnet.layers.gru`` next to the module of that name)
+            if child not in vars(pmod) and ("name", parent, child) not in REGISTRY.owner:
                 setattr(pmod, child, mod)
         return mod
 

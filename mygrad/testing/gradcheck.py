@@ -16,20 +16,40 @@ import mygrad as mg
 __all__ = ["numerical_gradient", "analytic_gradient", "check_grad"]
 
 
-def _weighted_sum(f: Callable, arrays: Sequence[np.ndarray], seed: np.ndarray | None, kwargs: dict) -> float:
+def _weighted_sum(f: Callable, arrays: Sequence[np.ndarray], seed: Any, kwargs: dict) -> float:
     with mg.no_autodiff:
-        out = np.asarray(f(*(mg.tensor(a) for a in arrays), **kwargs), dtype=np.float64)
+        out = f(*(mg.tensor(a) for a in arrays), **kwargs)
+    if isinstance(out, (list, tuple)):  # several results: sum(<seed_i, result_i>) over the seeded ones
+        if not isinstance(seed, (list, tuple)) or len(seed) != len(out):
+            raise ValueError(f"f returned {len(out)} results: give one seed per result (None to leave one out)")
+        return float(sum(np.sum(np.asarray(o, dtype=np.float64) * s) for o, s in zip(out, seed) if s is not None))
+    out = np.asarray(out, dtype=np.float64)
     return float(np.sum(out if seed is None else out * seed))
 
 
-def numerical_gradient(f: Callable, *arrays: Any, seed: np.ndarray | None = None, h: float = 1e-6,
-                       kwargs: dict | None = None) -> list[np.ndarray]:
+def numerical_gradient(f: Callable, *arrays: Any, seed: Any = None, h: float = 1e-6,
+                       kwargs: dict | None = None, wrt: Sequence[int] | None = None) -> list:
     """Central-difference gradients of ``sum(seed * f(*arrays))`` with respect
-    to every array, computed in float64 (``f`` receives tensors)."""
+    to every array (or to the arrays at the indices ``wrt``; the others, e.g.
+    integer or boolean inputs, are passed unchanged and get ``None``),
+    computed in float64 (``f`` receives tensors).
+
+    If ``f`` returns several results (a tuple or list), ``seed`` is a list
+    with one seed per result (``None`` to leave a result out, e.g. an integer
+    one) and the differentiated function is ``sum_i sum(seed_i * result_i)``.
+
+    >>> import numpy as np, mygrad as mg
+    >>> from mygrad.testing import numerical_gradient
+    >>> gx, gn = numerical_gradient(lambda x, n: x ** n, np.array([2.0]), np.array([3]), wrt=[0])
+    >>> gx.round(6), gn
+    (array([12.]), None)
+    """
     kwargs = kwargs or {}
-    work = [np.array(a, dtype=np.float64, copy=True) for a in arrays]
-    grads = []
-    for a in work:
+    wrt = range(len(arrays)) if wrt is None else wrt
+    work = [np.array(a, dtype=np.float64, copy=True) if i in wrt else a for i, a in enumerate(arrays)]
+    grads: list = [None] * len(arrays)
+    for i in wrt:
+        a = work[i]
         g = np.zeros_like(a)
         flat, gflat = a.reshape(-1), g.reshape(-1)
         for j in range(flat.size):
@@ -41,7 +61,7 @@ def numerical_gradient(f: Callable, *arrays: Any, seed: np.ndarray | None = None
             down = _weighted_sum(f, work, seed, kwargs)
             flat[j] = orig
             gflat[j] = (up - down) / (2 * step)
-        grads.append(g)
+        grads[i] = g
     return grads
 
 

@@ -93,18 +93,51 @@ def arrays(shape: Any = None, dtype: Any = np.float64, domain: Domain | None = N
     see :class:`mygrad.plugin.Domain`)."""
     dtype = np.dtype(dtype)
     shape = shapes() if shape is None else shape
-    if domain is not None and domain.unique:
+    if domain is not None and domain.unique and dtype.kind in "fc":
         strat = _spaced_arrays(shape, dtype, domain)
     else:
-        strat = hnp.arrays(dtype=dtype, shape=shape, elements=elements(domain, dtype))
+        unique = domain is not None and domain.unique
+        strat = hnp.arrays(dtype=dtype, shape=shape, elements=elements(domain, dtype), unique=unique)
     if domain is not None and domain.structure is not None:
         strat = strat.map(lambda a: structured(a, domain.structure).astype(dtype))
     return strat
 
 
+def _fixed_dense(n: int) -> np.ndarray:
+    """A fixed ``n x n`` matrix whose entries are all at least 0.6 in magnitude
+    (so a perturbation of at most 0.3 per entry never makes it triangular)."""
+    i, j = np.indices((n, n))
+    return np.where((i * 7 + j * 3 + i * j) % 4 < 2, 1.0, -1.0) * (0.6 + 0.4 * np.abs(np.sin(1.3 * i + 2.1 * j + 0.4)))
+
+
+def _dense_orthogonal(b: np.ndarray, n: int) -> np.ndarray:
+    """Orthogonal ``n x n`` matrices (batched like ``b``), dense for any
+    ``b`` with entries in [-1, 1]: the Q of ``fixed + 0.3 * b`` (``b``'s
+    top-left block, zero-padded to ``n x n``)."""
+    m = np.zeros(b.shape[:-2] + (n, n))
+    r, c = min(n, b.shape[-2]), min(n, b.shape[-1])
+    m[..., :r, :c] = 0.3 * b[..., :r, :c]
+    q, _ = np.linalg.qr(_fixed_dense(n) + m)
+    return q
+
+
+def _spread(k: int, b: np.ndarray) -> np.ndarray:
+    """``k`` values ``k + 0.5, ..., 1.5`` (descending), each moved by at most
+    0.2 (batched like ``b``): at least 0.6 apart, at least 1.3 from 0."""
+    d = np.diagonal(b, axis1=-2, axis2=-1)[..., :k]
+    pad = np.zeros(b.shape[:-2] + (k - d.shape[-1],))
+    return np.arange(k, 0, -1, dtype=np.float64) + 0.5 + 0.2 * np.concatenate([d, pad], axis=-1)
+
+
 def structured(a: np.ndarray, structure: str) -> np.ndarray:
     """Matrices of ``structure`` (see :class:`mygrad.plugin.Domain`) made from
-    the drawn array ``a`` (over its last two axes)."""
+    the drawn array ``a`` (over its last two axes).
+
+    Symmetric, SPD and full-rank matrices are built from dense orthogonal
+    factors (``Q diag(w) Q^T``, ``U diag(s) V^T``), so that drawing zeros
+    never gives a diagonal or triangular matrix (where NumPy's eigenvectors
+    and QR factors jump in sign, and finite differences mean nothing).
+    """
     a = np.asarray(a, dtype=np.float64)
     if a.ndim < 2:
         raise ValueError(f"a {structure!r} domain needs inputs with at least 2 dimensions, got shape {a.shape}")
@@ -113,24 +146,21 @@ def structured(a: np.ndarray, structure: str) -> np.ndarray:
     b = a / scale  # entries in [-1, 1]
     if structure == "full_rank":
         k = min(m, n)
-        out = b.copy()
-        idx = np.arange(k)
-        out[..., idx, idx] += np.where(b[..., idx, idx] >= 0, 1.0, -1.0) * (max(m, n) + 1.0)
-        return out
+        u = _dense_orthogonal(b, m)[..., :k]
+        v = _dense_orthogonal(np.swapaxes(b, -1, -2), n)[..., :k]
+        return (u * _spread(k, b)[..., None, :]) @ np.swapaxes(v, -1, -2)
     if m != n:
         raise ValueError(f"a {structure!r} domain needs square matrices, got shape {a.shape}")
-    eye = np.eye(n)
     if structure == "invertible":
         idx = np.arange(n)
         out = b.copy()
         out[..., idx, idx] += np.where(b[..., idx, idx] >= 0, 1.0, -1.0) * (n + 1.0)
         return out
-    if structure == "spd":
-        return b @ np.swapaxes(b, -1, -2) / n + eye
-    # symmetric, eigenvalues well apart: Q diag(lam) Q^T
-    q, _ = np.linalg.qr(b + 2 * n * eye)
-    lam = np.arange(1, n + 1, dtype=np.float64) * 1.5 - 0.75 * (n + 1) + 0.3 * np.diagonal(b, axis1=-2, axis2=-1)
-    return (q * lam[..., None, :]) @ np.swapaxes(q, -1, -2)
+    q = _dense_orthogonal(b, n)
+    w = _spread(n, b)
+    if structure == "symmetric":  # (eigenvalues of both signs)
+        w = w * np.where(np.arange(n) % 2, -1.0, 1.0)
+    return (q * w[..., None, :]) @ np.swapaxes(q, -1, -2)
 
 
 @st.composite

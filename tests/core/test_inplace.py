@@ -74,11 +74,18 @@ def test_augmented_assignment_gradient(name, iop):
     np.testing.assert_allclose(b.grad, nb, rtol=1e-5, atol=1e-7)
 
 
-def test_matmul_in_place_is_not_supported():
-    x = mg.tensor([[1.0, 2.0], [3.0, 4.0]])
-    with pytest.raises(TypeError):
-        x @= x
-    np.testing.assert_array_equal(x.data, [[1.0, 2.0], [3.0, 4.0]])
+def test_matmul_in_place_is_recorded_like_numpy():
+    # NumPy (>= 1.25) has ``a @= b``; MyGrad 2.x raised TypeError
+    w = mg.tensor([[1.0, 2.0], [3.0, 4.0]])
+    x = w * 1
+    before = x
+    x @= w
+    assert x is before
+    np.testing.assert_array_equal(x.data, [[7.0, 10.0], [15.0, 22.0]])
+    x.backward()
+    # d/dw sum(w @ w) = 1 @ w.T + w.T @ 1
+    ones = np.ones((2, 2))
+    np.testing.assert_allclose(w.grad, ones @ w.data.T + w.data.T @ ones)
 
 
 def test_ufunc_out_tensor_returns_the_tensor_and_writes_in_place():

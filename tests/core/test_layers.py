@@ -35,7 +35,7 @@ ORDER = [
     # public API modules
     "mygrad.plugin", "mygrad.plugins", "mygrad._core_plugin", "mygrad.no_grad_funcs", "mygrad.ufuncs",
     "mygrad.tensor_base", "mygrad.math", "mygrad.linalg", "mygrad.nnet.activations", "mygrad.nnet.initializers",
-    "mygrad.nnet.losses", "mygrad.nnet.layers.utils", "mygrad.nnet.layers", "mygrad.nnet", "mygrad.nnet.optim",
+    "mygrad.nnet.losses", "mygrad.nnet.layers.utils", "mygrad.nnet.layers", "mygrad.nnet.optim", "mygrad.nnet",
     "mygrad.tensor_manip", "mygrad.indexing_routines",
     "mygrad",
     # on top of the package

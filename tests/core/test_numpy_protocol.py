@@ -203,15 +203,15 @@ def test_passthrough_functions_do_not_null_grads():
 @pytest.mark.parametrize(
     "call",
     [
-        lambda x: np.searchsorted(x, 1.0),
+        lambda x: np.cov(x),
         lambda x: np.partition(x, 1),
         lambda x: np.convolve(x, x),
         lambda x: np.nextafter(x, 0.0),
         lambda x: np.spacing(x),
-        lambda x: np.ldexp(x, 2),
+        lambda x: np.frexp(x),
         lambda x: np.add(x, x, x, x),
     ],
-    ids=["searchsorted", "partition", "convolve", "nextafter-ufunc", "spacing-ufunc", "ldexp-ufunc", "bad-arity"],
+    ids=["cov", "partition", "convolve", "nextafter-ufunc", "spacing-ufunc", "frexp-ufunc", "bad-arity"],
 )
 def test_unknown_numpy_functions_raise_type_error(call):
     x = mg.tensor([1.0, 2.0])
@@ -223,7 +223,7 @@ def test_unknown_numpy_functions_raise_type_error(call):
 def test_unknown_numpy_functions_raise_type_error_for_constants_too():
     c = mg.tensor([1.0, 2.0], constant=True)
     with pytest.raises(TypeError):
-        np.searchsorted(c, 1.0)
+        np.cov(c)
     with pytest.raises(TypeError):
         np.nextafter(c, 0.0)
     with pytest.raises(TypeError):

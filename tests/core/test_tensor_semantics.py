@@ -200,20 +200,14 @@ def _second_output_after_first_backward():
     l2.backward()
 
 
-def _matmul_inplace():
-    x = mg.tensor([[1.0]])
-    x @= x
-
-
 SECTION_6 = [
     (TypeError, lambda: mg.tensor([1.0], constant=1)),
     (TypeError, lambda: mg.tensor([1 + 2j])),
     (TypeError, lambda: mg.tensor([1.0, 2.0]).reshape()),
-    (TypeError, _matmul_inplace),
     (TypeError, lambda: float(mg.tensor([1.0, 2.0]))),
     (TypeError, lambda: int(mg.tensor([1.0, 2.0]))),
     (TypeError, lambda: iter(mg.tensor(1.0))),
-    (TypeError, lambda: np.sort(mg.tensor([2.0, 1.0]))),
+    (TypeError, lambda: np.partition(mg.tensor([2.0, 1.0]), 1)),
     (TypeError, lambda: mg.add(mg.tensor([1.0]), 1.0, no_such_keyword=True)),
     (ValueError, lambda: mg.tensor([1, 2], constant=False)),
     (ValueError, lambda: (mg.tensor([1.0, 2.0]) * 2).backward(np.ones(3))),

@@ -24,7 +24,7 @@ from mygrad_ops_linalg import (
     solve,
 )
 
-__version__ = "3.0.0.dev0"
+from mygrad_ops_linalg._version import __version__  # noqa: F401  (one place: pyproject reads it too)
 
 MODULES = (
     # products and contractions (top level)

@@ -29,7 +29,7 @@ from mygrad_ops_math import (
     ufunc_methods,
 )
 
-__version__ = "3.0.0.dev0"
+from mygrad_ops_math._version import __version__  # noqa: F401  (one place: pyproject reads it too)
 
 MODULES = (
     # elementwise (ufuncs and other elementwise math)

@@ -11,12 +11,11 @@ import importlib
 
 from mygrad.plugin import hookimpl
 
+from mygrad_ops_nnet._version import __version__  # noqa: F401  (one place: pyproject reads it too)
 from mygrad_ops_nnet.layers import MODULES as _LAYER_MODULES
 
-__version__ = "3.0.0.dev0"
-
-#: the modules whose ``DECLARATIONS`` this pack registers; a module that does
-#: not exist (yet) is skipped, any other import error propagates
+#: the modules whose ``DECLARATIONS`` this pack registers (imported by the
+#: hook, i.e. when mygrad first needs the pack, not when this package is imported)
 MODULES = (
     *(f"mygrad_ops_nnet.layers.{name}" for name in _LAYER_MODULES),
     "mygrad_ops_nnet.activations",
@@ -26,20 +25,7 @@ MODULES = (
 )
 
 
-def _declarations():
-    decls = []
-    for name in MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as e:
-            if e.name == name:  # not written yet
-                continue
-            raise
-        decls.extend(module.DECLARATIONS)
-    return decls
-
-
 @hookimpl
 def mygrad_ops():
     """All of this pack's op declarations."""
-    return _declarations()
+    return [decl for name in MODULES for decl in importlib.import_module(name).DECLARATIONS]
