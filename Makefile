@@ -6,6 +6,7 @@ PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.11 python; do \
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+DEMO_STAMP := $(VENV)/.demo-installed
 
 .PHONY: demo test test-matrix venv bench clean
 
@@ -18,7 +19,12 @@ $(STAMP): requirements-dev.txt pyproject.toml mygrad_ops_math/pyproject.toml myg
 
 venv: $(STAMP)
 
-demo: $(STAMP)
+# the demo's extra (scikit-learn for the bundled digits data, matplotlib for the plot)
+$(DEMO_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e ".[demo]"
+	@touch $(DEMO_STAMP)
+
+demo: $(DEMO_STAMP)
 	$(PY) examples/demo.py
 
 test: $(STAMP)

@@ -2,7 +2,7 @@
 ``mygrad_ops`` hook as every pack (dogfooding).
 
 It provides indexing and the view/shape ops the view machinery needs, and
-NumPy's non-differentiable tables (spec section 2.11): pass-through
+NumPy's non-differentiable tables (MyGrad 2.x's set, and more): pass-through
 functions, boolean-only ufuncs and constant-only ufuncs, all re-exported at the
 top level of ``mygrad``.
 """

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from mygrad._core.inplace import assign_result
+from mygrad._core.memory_guard import snapshot, snapshot_kwargs
 from mygrad._core.modes import MODE
 from mygrad._core.operation import Operation
 from mygrad._core.refresh import touch
@@ -76,6 +77,15 @@ def execute_op(
         for x in tensors:
             if x._ext is not None:
                 touch(x)
+    if (op_args or op_kwargs) and tracking and constant is not True and any(
+            isinstance(x, Tensor) and not x._constant for x in input_vars):
+        # a graph will be recorded: the op may keep its arguments for its backward
+        # pass, so it gets private copies of those the caller could still change
+        op_args = snapshot(tuple(op_args)) if op_args else op_args
+        if op_kwargs:
+            keep = Op.updated_kwargs  # (written by the forward pass: passed as given)
+            op_kwargs = {k: v if k in keep else snapshot(v) for k, v in op_kwargs.items()} if keep \
+                else snapshot_kwargs(op_kwargs)
     op = Op()
     kwargs = dict(op_kwargs or {})
     if out is not None:

@@ -13,14 +13,16 @@ through the entry-point group ``mygrad`` of its distribution::
     import numpy as np
     from mygrad.plugin import hookimpl, ufunc_op
 
-    hypot = ufunc_op(np.hypot, lambda g, out, x, y: g * x / out,
-                               lambda g, out, x, y: g * y / out)
+    fmin = ufunc_op(np.fmin, lambda g, out, x, y: g * (x <= y),
+                             lambda g, out, x, y: g * (x > y))
 
     @hookimpl
     def mygrad_ops():
-        return [hypot]
+        return [fmin]
 
-After ``pip install``, ``np.hypot(t1, t2)`` on tensors is differentiable.
+After ``pip install``, ``np.fmin(t1, t2)`` on tensors is differentiable (the
+math pack provides ``fmin`` already: a real plugin declares a NumPy function
+no other installed plugin claims).
 Check a plugin's ops with :func:`mygrad.testing.check_plugin`; register and
 remove plugins at run time with :mod:`mygrad.plugins`.
 

@@ -1,5 +1,7 @@
 """``mygrad.tensor_manip``: the core's ops of this family, plus those of the op packs once loaded."""
 
-from mygrad._plugins.registry import namespace_getattr
+from mygrad._plugins.registry import namespace_dir as _namespace_dir
+from mygrad._plugins.registry import namespace_getattr as _namespace_getattr
 
-__getattr__ = namespace_getattr(__name__)
+__getattr__ = _namespace_getattr(__name__)
+__dir__ = _namespace_dir(__name__)

@@ -26,12 +26,24 @@ OLDEST_CANDIDATES = ["2.0.2", "2.1.3", "2.2.6", "2.3.5"]
 EDITABLE = [".", "mygrad_ops_math", "mygrad_ops_linalg", "mygrad_ops_nnet", "examples/mygrad-ops-extra"]
 
 
+def _candidates(version: str) -> list[str]:
+    """Interpreters that may be Python ``version``: the one on PATH, then
+    pyenv's installed versions (its shims on PATH answer only for the
+    versions a project selected)."""
+    found = [shutil.which(f"python{version}")]
+    root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
+    found += sorted(str(p) for p in root.glob(f"{version}*/bin/python{version}"))
+    return [exe for exe in found if exe]
+
+
 def _python(version: str) -> str | None:
-    exe = shutil.which(f"python{version}")
-    if exe is None:
-        return None
-    ok = subprocess.run([exe, "-c", "import sys, venv; print(sys.version_info[:2])"], capture_output=True, text=True)
-    return exe if ok.returncode == 0 and ok.stdout.strip() == str(tuple(map(int, version.split(".")))) else None
+    want = str(tuple(map(int, version.split("."))))
+    for exe in _candidates(version):
+        ok = subprocess.run([exe, "-c", "import sys, venv; print(sys.version_info[:2])"], capture_output=True,
+                            text=True)
+        if ok.returncode == 0 and ok.stdout.strip() == want:
+            return exe
+    return None
 
 
 def _run(cmd: list, **kw) -> subprocess.CompletedProcess:

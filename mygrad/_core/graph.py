@@ -25,7 +25,7 @@ from numbers import Real
 
 import numpy as np
 
-from mygrad._core.memory_guard import LOCKED, sync
+from mygrad._core.memory_guard import LOCKED, sync, unchangeable
 from mygrad._core.modes import MODE
 from mygrad._core.state import GUARDED
 from mygrad.errors import InvalidBackprop, InvalidGradient
@@ -393,6 +393,36 @@ def clear_graph(root) -> None:
     _clear(_toposort(root, check=False))
 
 
+def _seed(data: np.ndarray, grad) -> np.ndarray:
+    """The gradient that starts a backward pass from a tensor holding ``data``.
+
+    No gradient rule and nothing in the core writes into the gradient it is
+    given (contributions that are the upstream gradient, or views of it, are
+    copied before they are stored: :func:`accumulate`), so the seed may be a
+    read-only broadcast: ones for a non-scalar tensor (no array of its size
+    is made), or the caller's value broadcast. The caller's own array is
+    never kept (it could change, and the root's ``.grad`` would change with
+    it) unless nobody can write into it any more.
+    """
+    shape, dtype = data.shape, data.dtype
+    if grad is None:
+        one = np.ones((), dtype=dtype)
+        return np.broadcast_to(one, shape) if shape else one
+    raw = grad._data if hasattr(grad, "_data") else grad
+    seed = _asarray(raw, dtype=dtype)
+    if (seed is raw or seed.base is raw) and not unchangeable(seed):  # the caller's array: a private copy
+        seed = seed.copy()
+    if seed.shape == shape:
+        return seed
+    try:
+        return np.broadcast_to(seed, shape)
+    except ValueError:
+        raise ValueError(
+            f"`tensor.backward(grad)` was passed a gradient of shape {seed.shape}, "
+            f"which is incompatible with the tensor's shape {shape}"
+        ) from None
+
+
 def backward(root, grad=None) -> None:
     """Backpropagate from ``root``; see :meth:`mygrad.Tensor.backward`."""
     if not MODE.get().track:
@@ -405,19 +435,7 @@ def backward(root, grad=None) -> None:
         t._grad = None
         if t._ext is not None:
             t._ext.grad_cache = None
-    data = root._data
-    if grad is None:
-        seed = np.ones(data.shape, dtype=data.dtype)
-    else:
-        seed = _asarray(grad._data if hasattr(grad, "_data") else grad)
-        try:
-            seed = np.array(np.broadcast_to(seed, data.shape), dtype=data.dtype)
-        except ValueError:
-            raise ValueError(
-                f"`tensor.backward(grad)` was passed a gradient of shape {seed.shape}, "
-                f"which is incompatible with the tensor's shape {data.shape}"
-            ) from None
-    root._grad = seed
+    root._grad = _seed(root._data, grad)
     try:
         for t in order:
             op = t._op

@@ -47,7 +47,7 @@ from typing import Any, Callable
 import numpy as np
 
 from mygrad._core.graph import accumulate, next_seq, resolve, resolve_one
-from mygrad._core.memory_guard import _REG, depended_on, sync
+from mygrad._core.memory_guard import _REG, depended_on, snapshot_mask, sync
 from mygrad._core.modes import MODE
 from mygrad._core.refresh import refresh_count, touch
 from mygrad._core.state import UNCONSUMED, Plan, Vertex, ext, plan_unit, root_of
@@ -273,13 +273,15 @@ def _after_untracked(B: Vertex) -> None:
 def inplace_ufunc(decl: Any, args: tuple, out: Vertex, where: Any, dtype: Any, constant: Any,
                   kwargs: dict) -> Vertex:
     """``decl(*args, out=out_tensor, where=..., dtype=...)`` for a ufunc declaration."""
-    if MODE.get().track:
+    tracking = MODE.get().track
+    if tracking:
         B = _untracked_root(out, args)
         if B is not None:
             decl.ufunc(*(data_of(a) for a in args), out=out._data, **decl.numpy_kwargs(where, dtype, kwargs))
             _after_untracked(B)
             return out
-    mask = None if where is True else where
+    # the recorded write keeps the mask for its backward pass: a private copy
+    mask = None if where is True else snapshot_mask(where) if tracking else where
 
     def value() -> Any:
         # computed everywhere, written only where `mask`; the masked-out

@@ -40,12 +40,13 @@ import weakref
 
 import numpy as np
 
-from mygrad._core.state import GUARDED, LOCKING, UNGUARDED, Lock, root_of
+from mygrad._core.state import GUARDED, LOCKING, UNGUARDED, Lock, Vertex, root_of
 from mygrad._core.state import ext as _ext
 
 __all__ = [
     "Lock", "GUARDED", "UNGUARDED", "LOCKING", "lock_array", "unlock_array", "locked_count", "expose",
     "sync", "protected", "depended_on", "family_root", "note_inherited_lock", "registry_count", "held_ids", "add_array", "rewound",
+    "unchangeable", "snapshot", "snapshot_kwargs", "snapshot_mask",
 ]
 
 
@@ -166,17 +167,23 @@ def depended_on(B) -> bool:
 def sync(B) -> None:
     """Bring root ``B``'s handed-out arrays in line with :func:`protected`."""
     lk = B._lock
-    if lk == HIDDEN:
+    if not lk:  # HIDDEN
         return
-    want = protected(B)
-    if want:
-        if lk == EXPOSED:
-            held = _family_arrays(B)
-            for a in held:
+    if B._needs & LOCKING or protected(B):
+        if lk == 1:  # EXPOSED
+            x = B._ext
+            a = B._data
+            if x is not None and not x.exposed and a.base is None:
+                held = [a]  # (the common family: one array of its own)
                 lock_array(a)
-            B._ext.held = held
+            else:
+                held = _family_arrays(B)
+                x = B._ext
+                for a in held:
+                    lock_array(a)
+            x.held = held
             B._lock = LOCKED
-    elif lk == LOCKED:
+    elif lk == 2:  # LOCKED
         x = B._ext
         held = x.held
         x.held = None
@@ -308,3 +315,103 @@ class rewound:
             for a in reversed(opened):
                 a.flags.writeable = False
         return False
+
+
+# ------------------------------------------------ op arguments: snapshots
+# The guard protects the *inputs* of a node (tensors, and ndarrays wrapped as
+# constant tensors). An op's other arguments -- labels, weights, index arrays,
+# ``where`` masks, ``initial`` values -- are read by its gradient rules too, but
+# they are not tensors: a node that will be backpropagated keeps private copies
+# of those the caller could still change (taken when the node is recorded, so
+# calls that record nothing never pay for them).
+def unchangeable(a: np.ndarray) -> bool:
+    """Whether nobody can write into ``a``'s memory any more: ``a`` and every
+    array it views are read-only, none of them only because the guard locks it
+    now, and the memory belongs to an ndarray or to an immutable ``bytes``
+    object (a read-only view of writeable memory can still change).
+
+    (An array that owns its memory and was made read-only counts as
+    unchangeable: only an explicit ``setflags(write=True)`` by its owner
+    could change that.)
+
+    >>> import numpy as np
+    >>> a = np.arange(3.)
+    >>> unchangeable(a), unchangeable(np.broadcast_to(a, (2, 3)))
+    (False, False)
+    >>> a.flags.writeable = False
+    >>> unchangeable(a), unchangeable(a[1:])
+    (True, True)
+    """
+    while True:
+        if a.flags.writeable or id(a) in _REG:
+            return False
+        b = a.base
+        if b is None:
+            return True
+        if not isinstance(b, _ndarray):
+            return type(b) is bytes
+        a = b
+
+
+def _private(a: np.ndarray) -> np.ndarray:
+    if unchangeable(a):
+        return a
+    return a.copy(order="K")  # (left writeable: making it read-only costs more than a small copy)
+
+
+_SCALARS = frozenset({int, float, bool, str, complex, type(None), slice, type(Ellipsis)})
+
+
+def snapshot(v):
+    """``v`` as a recorded node may keep it for its backward pass: an ndarray
+    (or the array of a tensor passed as a plain argument) that could still
+    change becomes a private copy; lists and tuples are rebuilt
+    around snapshots of their items (a list is always rebuilt: it is mutable
+    itself); anything else is returned as it is.
+
+    >>> import numpy as np
+    >>> y = np.array([0, 1])
+    >>> s = snapshot([y, 2])
+    >>> y[:] = 5
+    >>> s
+    [array([0, 1]), 2]
+    """
+    t = type(v)
+    if t in _SCALARS:
+        return v
+    if isinstance(v, _ndarray):
+        return _private(v)
+    if isinstance(v, Vertex):  # a tensor as a non-differentiated argument: its values now
+        return _private(v._data)
+    if t is list:
+        return [snapshot(i) for i in v]
+    if t is tuple:
+        for i in v:
+            if type(i) not in _SCALARS:
+                return tuple(snapshot(i) for i in v)
+    return v
+
+
+def snapshot_kwargs(kwargs: dict) -> dict:
+    """``kwargs`` with :func:`snapshot` applied to each value (the same dict
+    if nothing needed a copy)."""
+    new = None
+    for k, v in kwargs.items():
+        if type(v) in _SCALARS:
+            continue
+        s = snapshot(v)
+        if s is not v:
+            if new is None:
+                new = dict(kwargs)
+            new[k] = s
+    return kwargs if new is None else new
+
+
+def snapshot_mask(where) -> np.ndarray:
+    """A ``where`` argument (array-like or tensor) as a boolean mask that
+    nobody else can change."""
+    if isinstance(where, Vertex):
+        where = where._data
+    if isinstance(where, _ndarray) and where.dtype == np.bool_:
+        return _private(where)
+    return np.array(where, dtype=bool)  # (a new array)

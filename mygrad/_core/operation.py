@@ -56,6 +56,13 @@ class Operation:
     #: True only for ops whose output may be a NumPy view of an input's data
     can_return_view = False
 
+    #: names of ``op_kwargs`` that the forward pass writes into (e.g. running
+    #: statistics it updates). When a graph is recorded, :func:`mygrad.execute_op`
+    #: hands the op private copies of its other array arguments (so that the
+    #: caller changing them later cannot change the gradient); these are passed
+    #: as given, and the backward pass must not read them.
+    updated_kwargs: tuple = ()
+
     def __init__(self) -> None:
         self.variables: tuple = ()
         self.replay_args: tuple | None = None

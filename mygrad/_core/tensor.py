@@ -153,7 +153,13 @@ class Tensor(Vertex):
         if x is not None and x.base is not None:
             return view_grad(self)
         g = self._grad
-        return None if g is UNCONSUMED else g
+        if g is UNCONSUMED:
+            return None
+        if type(g) is _ndarray and not g.flags.writeable:
+            # the seed of a backward pass from this tensor (a read-only broadcast:
+            # see graph._seed), made a gradient array of its own when first read
+            g = self._grad = np.array(g)
+        return g
 
     @property
     def constant(self) -> bool:

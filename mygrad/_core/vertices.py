@@ -16,7 +16,7 @@ import numpy as np
 
 from mygrad._core.graph import History, drop_need, next_seq, release
 from mygrad._core.memory_guard import EXPOSED, GUARDED, HIDDEN, sync
-from mygrad._core.state import UNCONSUMED, Plan, Vertex, ext, root_of
+from mygrad._core.state import UNCONSUMED, Plan, Vertex, ext
 
 __all__ = ["leaf", "record", "add_need", "note_view_need", "null_input_grad", "hand_over", "forget",
            "set_vertex", "take_over"]
@@ -66,16 +66,20 @@ def add_need(p: Vertex, unit: int) -> None:
     ``UNGUARDED``; see :mod:`mygrad._core.memory_guard`)."""
     n = p._needs
     p._needs = n + unit
-    if p._ext is None:
+    x = p._ext
+    if x is None:
+        if unit == GUARDED and p._lock == EXPOSED:
+            sync(p)
+        return
+    B = x.base
+    if B is None:  # a root
         if unit == GUARDED and p._lock == EXPOSED:
             sync(p)
         return
     if n == 0:
         note_view_need(p, 1)
-    if unit == GUARDED:
-        B = root_of(p)
-        if B._lock == EXPOSED:
-            sync(B)
+    if unit == GUARDED and B._lock == EXPOSED:
+        sync(B)
 
 
 def note_view_need(p: Vertex, delta: int) -> None:

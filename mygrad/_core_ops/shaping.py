@@ -93,9 +93,8 @@ def _broadcast_to(array, shape, subok=False):
 
 
 broadcast_to = Function(_broadcast_to, [_broadcast_grad], nin=1, name="broadcast_to", namespaces=NS,
-                        numpy=np.broadcast_to, can_return_view=True,
+                        numpy=np.broadcast_to, can_return_view=True, read_only_view=True,
                         conformance={"kwargs": lambda draw, shapes: {"shape": (2, *shapes[0])}})
-broadcast_to.read_only_view = True
 
 
 def _flatten(a, order="C"):

@@ -183,7 +183,7 @@ def run_rules(decl: Any, t: Tensor, g: np.ndarray, kwargs: dict, mask: Any) -> N
     grads = decl.grads
     for i in t._plan.grads:
         if mask is None:
-            gi = grads[i](g, out, *vals, **kwargs)
+            gi = grads[i](g, out, *vals, **kwargs) if kwargs else grads[i](g, out, *vals)
         else:
             with np.errstate(all="ignore"):  # masked-out positions are discarded
                 gi = np.where(mask, grads[i](g, out, *vals, **kwargs), 0)
@@ -195,9 +195,14 @@ def run_rules(decl: Any, t: Tensor, g: np.ndarray, kwargs: dict, mask: Any) -> N
 
 
 def finish(decl: OpDecl, result: np.ndarray, inputs: tuple, states: Sequence[int], constant: Any,
-           tracking: bool, guard: bool, saved: Any, owned: bool = True, null: bool = True) -> Tensor:
+           tracking: bool, guard: bool, saved: Any, owned: bool = True, null: bool = True,
+           freeze: Callable | None = None) -> Tensor:
     """Turn a forward result into a tensor: resolve ``constant``, record the
-    op if the result is non-constant and tracking is on."""
+    op if the result is non-constant and tracking is on.
+
+    ``freeze(saved)`` (only when the op is recorded) gives what the node
+    keeps for its backward pass: private copies of the arguments the caller
+    could still change (see :func:`mygrad._core.memory_guard.snapshot`)."""
     if not tracking:
         return leaf(Tensor, result, resolve_constant(constant, result, False), owned)
     if result.dtype.kind not in "fiub":
@@ -211,6 +216,8 @@ def finish(decl: OpDecl, result: np.ndarray, inputs: tuple, states: Sequence[int
     code = 0
     for s in states:
         code = code * 3 + s
+    if freeze is not None:
+        saved = freeze(saved)
     table = decl.table if guard else decl.table_off
     plan = table[code] if code < len(table) else decl.plan_for(states, GUARDED if guard else UNGUARDED)
     t = record(Tensor, result, decl, inputs, plan, saved, owned)

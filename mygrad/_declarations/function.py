@@ -10,7 +10,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from mygrad._core.inplace import assign_result
-from mygrad._core.memory_guard import EXPOSED, LOCKING, note_inherited_lock, sync
+from mygrad._core.memory_guard import EXPOSED, LOCKING, note_inherited_lock, snapshot_kwargs, sync
 from mygrad._core.modes import MODE
 from mygrad._core.state import GUARDED, UNCONSUMED, UNGUARDED, check_constant, root_of
 from mygrad._core.tensor import Tensor
@@ -33,17 +33,31 @@ class Function(OpDecl):
     ``nin`` positional arguments as arrays (or Python scalars); ``grads[i]``
     is ``rule(g, out, *inputs, *op_args, **op_kwargs)`` for input ``i``.
     Calling the declaration runs the op: ``f(*inputs, *op_args,
-    constant=None, **op_kwargs)``.
+    constant=None, **op_kwargs)``; the inputs may also be given by keyword
+    (``sum(a=t)``), as NumPy allows.
+
+    ``read_only_view=True`` (with ``can_return_view=True``) declares that the
+    op's views are read-only by nature, like NumPy's ``diagonal`` and
+    ``broadcast_to``: writing into them raises NumPy's ``ValueError``, and
+    they never become writeable when the memory guard releases their base.
+    (Without it, a read-only view of a locked base becomes writeable again
+    when the base does, as NumPy would have made it.)
     """
 
     kind = "function"
 
-    def __init__(self, forward: Callable, grads: Sequence, *, nin: int = 1, **meta: Any) -> None:
+    def __init__(self, forward: Callable, grads: Sequence, *, nin: int = 1, read_only_view: bool = False,
+                 **meta: Any) -> None:
         if not callable(forward):
             raise DeclarationError(f"function_op needs a callable forward function, got {forward!r}")
         if not isinstance(nin, int) or isinstance(nin, bool) or nin < 1:
             raise DeclarationError(f"function_op: nin must be a positive int, got {nin!r}")
+        if type(read_only_view) is not bool:
+            raise DeclarationError(f"function_op: read_only_view must be a bool, got {read_only_view!r}")
+        if read_only_view and not meta.get("can_return_view"):
+            raise DeclarationError("function_op: read_only_view=True is for ops declared with can_return_view=True")
         self._init_meta(meta.pop("name", None) or getattr(forward, "__name__", "function"), **meta)
+        self.read_only_view = read_only_view
         self.forward = forward
         self.grads = tuple(grads)
         self.nin = nin
@@ -52,6 +66,16 @@ class Function(OpDecl):
         self.__wrapped__ = forward
         self._signature = inspect.signature(forward)
         self._input_names = frozenset(list(self._signature.parameters)[:nin])
+        only = [p.name for p in list(self._signature.parameters.values())[nin:]
+                if p.kind is inspect.Parameter.POSITIONAL_ONLY]
+        if only:
+            raise DeclarationError(
+                f"function_op {self.name!r}: op arguments reach the forward function and the gradient rules "
+                f"by keyword, so they cannot be positional-only ({', '.join(only)}); only the {nin} tensor "
+                "input(s) may be"
+            )
+        self._keyword_inputs, self._positional = _argument_names(self._signature, nin)
+        self._keyword_input_set = frozenset(n for n in self._keyword_inputs if n is not None)
         self.__signature__ = _public_signature(self._signature)
         self.validate()
         self._reads = [rule_reads(g, nin, f"{self.name!r}") for g in self.grads]
@@ -83,13 +107,48 @@ class Function(OpDecl):
         skip = self._input_names
         return {k: v for k, v in bound.arguments.items() if k not in skip}
 
+    def _by_position(self, args: tuple, kwargs: dict) -> dict:
+        """Op arguments given by position (after the inputs) -> ``kwargs``
+        (the call's own dict), by the names precomputed from the forward's
+        signature; :meth:`_bind` for what they cannot express."""
+        names = self._positional
+        nin = self.nin
+        if names is None or len(args) - nin > len(names):
+            return self._bind(args, kwargs)
+        for i in range(nin, len(args)):
+            name = names[i - nin]
+            if name in kwargs:
+                raise TypeError(f"{self.name}() got multiple values for argument '{name}'")
+            kwargs[name] = args[i]
+        return kwargs
+
+    def _inputs_by_keyword(self, args: tuple, kwargs: dict) -> tuple:
+        """Inputs given by keyword (``sum(a=t)``): taken out of ``kwargs``."""
+        names = self._keyword_inputs
+        taken = list(args)
+        for i in range(len(args), self.nin):
+            name = names[i]
+            if name is None or name not in kwargs:
+                missing = self.nin - len(taken)
+                label = f"'{name}'" if name is not None else f"input {i} (positional-only)"
+                raise TypeError(f"{self.name}() missing {missing} required positional argument"
+                                f"{'s' if missing > 1 else ''}: {label}")
+            taken.append(kwargs.pop(name))
+        return tuple(taken)
+
     def __call__(self, *args: Any, constant: Any = None, **kwargs: Any) -> Any:
         nin = self.nin
-        if len(args) < nin:
-            raise TypeError(f"{self.name}() needs {nin} tensor argument(s), got {len(args)}")
+        n = len(args)
+        if n != nin:
+            if n > nin:
+                kwargs = self._by_position(args, kwargs)
+                args = args[:nin]
+            else:
+                args = self._inputs_by_keyword(args, kwargs)
+        if kwargs and not self._keyword_input_set.isdisjoint(kwargs):
+            name = next(k for k in self._keyword_inputs if k in kwargs)
+            raise TypeError(f"{self.name}() got multiple values for argument '{name}'")
         check_constant(constant)
-        if len(args) > nin:
-            kwargs = self._bind(args, kwargs)
         out = kwargs.pop("out", None) if "out" in kwargs else None
         if out is not None:
             return _with_out(self, args[:nin], kwargs, constant, out)
@@ -103,7 +162,8 @@ class Function(OpDecl):
         if self.can_return_view and tracking:
             return self._view_result(args, result, inputs, states, constant, mode.guard, kwargs)
         result, owned = unaliased(result, args[:nin], tracking)
-        return finish(self, result, inputs, states, constant, tracking, mode.guard, kwargs, owned)
+        return finish(self, result, inputs, states, constant, tracking, mode.guard, kwargs, owned,
+                      freeze=snapshot_kwargs if kwargs else None)
 
     def _view_result(self, args: tuple, result: np.ndarray, inputs: tuple, states: list, constant: Any,
                      guard: bool, kwargs: dict) -> Tensor:
@@ -116,13 +176,16 @@ class Function(OpDecl):
                 break
         if parent is None:
             result, owned = unaliased(result, args[: self.nin], True)
-            return finish(self, result, inputs, states, constant, True, guard, kwargs, owned)
+            return finish(self, result, inputs, states, constant, True, guard, kwargs, owned,
+                          freeze=snapshot_kwargs if kwargs else None)
         if result is parent._data:  # NumPy returned its input unchanged
             result = result.view()
         if parent._grad is UNCONSUMED:  # the view's vertex will read the parent's
             parent._grad = None
-        t = finish(self, result, inputs, states, constant, True, guard, kwargs, null=False)
-        link_view(t, parent, [(self, kwargs)])
+        t = finish(self, result, inputs, states, constant, True, guard, kwargs, null=False,
+                   freeze=snapshot_kwargs if kwargs else None)
+        # the view's steps are replayed later (gradient views, writes through views, refreshes)
+        link_view(t, parent, [(self, t._saved if t._op is not None else snapshot_kwargs(kwargs))])
         if not result.flags.writeable and not parent._data.flags.writeable and not self.read_only_view:
             note_inherited_lock(result, parent._data)
         if t._needs:
@@ -154,6 +217,26 @@ def _with_out(decl: OpDecl, inputs: tuple, kwargs: dict, constant: Any, out: Any
     result._lock = EXPOSED
     sync(result)
     return result
+
+
+def _argument_names(sig: inspect.Signature, nin: int) -> tuple:
+    """``(names of the inputs that may be given by keyword (None for a
+    positional-only one), names of the op arguments that may be given by
+    position after the inputs (None: leave it to ``Signature.bind``))``."""
+    params = list(sig.parameters.values())
+    P = inspect.Parameter
+    inputs = tuple(p.name if p.kind is P.POSITIONAL_OR_KEYWORD else None for p in params[:nin])
+    if any(p.kind is P.VAR_POSITIONAL for p in params[:nin]):
+        inputs = (None,) * nin
+    positional = []
+    for p in params[nin:]:
+        if p.kind is P.POSITIONAL_OR_KEYWORD:
+            positional.append(p.name)
+        elif p.kind in (P.POSITIONAL_ONLY, P.VAR_POSITIONAL):
+            return inputs, None
+        else:
+            break
+    return inputs, tuple(positional)
 
 
 def _public_signature(sig: inspect.Signature) -> inspect.Signature:

@@ -96,6 +96,9 @@ class Table(OpDecl):
         self.numpy = None
         self.methods = ()
         self.operators = ()
+        #: (no options: :func:`mygrad.testing.check_plugin` checks a table's
+        #: NumPy callables on tensors, forward only)
+        self.conformance = {}
         if self.kind not in ("passthrough", "bool", "constant"):
             raise DeclarationError(f"unknown table kind {self.kind!r}")
         for f in self.items:
@@ -136,6 +139,22 @@ def ufunc_op(numpy_ufunc: np.ufunc, *grads: Callable, **meta: Any) -> Ufunc:
 
 def function_op(numpy: Any = None, *, grads: Sequence[Callable] = (), nin: int = 1, **meta: Any) -> Callable[[Callable], Function]:
     """Decorate a NumPy forward function to declare a differentiable op.
+
+    ``forward(*input_arrays, *op_args, **op_kwargs)`` gets the first ``nin``
+    arguments as arrays; ``grads[i]`` is ``rule(g, out, *inputs, *op_args,
+    **op_kwargs)`` and returns the gradient of input ``i``. The keyword
+    options are those every declaration takes (``name``, ``namespaces``,
+    ``aliases``, ``methods``, ``operators``, ``domain``, ``reference``,
+    ``conformance``, ``doc``) and:
+
+    ``can_return_view=True``
+        the forward may return a NumPy view of its (single) input, like
+        ``np.transpose``; the result is then a mygrad view of the input.
+    ``read_only_view=True``
+        (with ``can_return_view=True``) those views are read-only by nature,
+        like NumPy's ``diagonal`` and ``broadcast_to``: writing into them
+        raises NumPy's ``ValueError``, and they stay read-only when the
+        memory guard releases their base.
 
     Examples
     --------

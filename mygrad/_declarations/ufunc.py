@@ -8,6 +8,7 @@ from typing import Any, NamedTuple, Sequence
 import numpy as np
 
 from mygrad._core.inplace import inplace_ufunc
+from mygrad._core.memory_guard import snapshot_kwargs, snapshot_mask
 from mygrad._core.modes import MODE
 from mygrad._core.state import GUARDED, UNGUARDED, check_constant
 from mygrad._core.tensor import Tensor
@@ -28,6 +29,16 @@ class UfuncSaved(NamedTuple):
 
     mask: Any
     kwargs: dict
+
+
+def _freeze(args: tuple) -> Any:
+    """What a recorded ufunc node keeps of ``(where, rule keywords)``: the
+    mask (or None), or a :class:`UfuncSaved`; private copies of both."""
+    where, rule_kwargs = args
+    mask = None if where is True else snapshot_mask(where)
+    if not rule_kwargs:
+        return mask
+    return UfuncSaved(mask, snapshot_kwargs(rule_kwargs))
 
 
 # ------------------------------------------------------------------ ufuncs
@@ -142,10 +153,12 @@ class Ufunc(OpDecl):
             np_kwargs["out"] = out
         result = wrap_result(self.ufunc(*(c[1] for c in coerced), **np_kwargs))
         states = [c[2] for c in coerced]
-        mask = None if where is True else np.asarray(where, dtype=bool)
-        saved = mask if not rule_kwargs else UfuncSaved(mask, rule_kwargs)
+        if where is True and not rule_kwargs:
+            return finish(self, result, tuple(c[0] for c in coerced), states, constant, tracking, mode.guard,
+                          None, owned=out is None)
+        # the mask and the rule keywords are kept as private copies if the op is recorded
         return finish(self, result, tuple(c[0] for c in coerced), states, constant, tracking, mode.guard,
-                      saved, owned=out is None)
+                      (where, rule_kwargs), owned=out is None, freeze=_freeze)
 
     def numpy_kwargs(self, where: Any, dtype: Any, kwargs: dict) -> dict:
         """The keyword arguments for the NumPy ufunc (a new dict)."""

@@ -60,17 +60,17 @@ def mygrad_ops() -> Sequence[OpDecl]:
     ::
 
         import numpy as np
-        from mygrad.plugin import hookimpl, ufunc_op
+        from mygrad.plugin import NONDIFF, hookimpl, ufunc_op
 
-        hypot = ufunc_op(
-            np.hypot,
-            lambda g, out, x, y: g * x / out,
-            lambda g, out, x, y: g * y / out,
+        ldexp = ufunc_op(
+            np.ldexp,
+            lambda g, out, x1, x2: np.ldexp(g, x2),
+            NONDIFF,                      # the integer exponent
         )
 
         @hookimpl
         def mygrad_ops():
-            return [hypot]
+            return [ldexp]
     """
 
 

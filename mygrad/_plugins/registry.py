@@ -599,4 +599,18 @@ def namespace_getattr(ns: str) -> Callable[[str], object]:
     return __getattr__
 
 
+def namespace_dir(ns: str) -> Callable[[], list]:
+    """A module ``__dir__`` for namespace ``ns``: its public attributes and
+    every name a registered plugin provides there (also the names of plugins
+    not imported yet), so ``dir()`` and tab completion show them."""
+
+    def __dir__() -> list:
+        mod = sys.modules[ns]
+        names = {n for n in vars(mod) if not n.startswith("_")}
+        names.update(key[2] for key in REGISTRY.owner if key[0] == "name" and key[1] == ns)
+        return sorted(names)
+
+    return __dir__
+
+
 REGISTRY = Registry()

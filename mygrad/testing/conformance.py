@@ -3,22 +3,24 @@
 >>> from mygrad.testing import check_plugin
 >>> report = check_plugin("extra", max_examples=5)
 >>> sorted(report.checked)
-['hypot', 'logmeanexp', 'running_max', 'softplus']
+['ldexp', 'logmeanexp', 'running_max', 'softplus']
 
 For every op the plugin registered, over inputs generated with hypothesis in
 the op's declared domain (shapes, broadcasting, dtypes, constant and
 non-constant inputs):
 
 * forward: values and dtype match the NumPy function it overrides (or its
-  ``reference``), and the inputs are left unchanged (inputs that NumPy itself
-  rejects are skipped);
+  ``reference``), result by result for an op with several results, and the
+  inputs are left unchanged (inputs that NumPy itself rejects are skipped);
 * gradients: match central finite differences, land only on non-constant
   inputs, and have each input's shape and dtype;
 * writes after the forward pass (raw writes into what the memory guard leaves
-  writeable, in-place writes through mygrad into every input and the output)
-  leave the gradients unchanged: what the op's rules read is declared right;
-* tables: pass-through / boolean-only / constant-only NumPy callables give
-  NumPy's results for tensors (constant-only ones refuse non-constant tensors).
+  writeable, in-place writes through mygrad into every input and result,
+  except results that are read-only views by nature) leave the gradients
+  unchanged: what the op's rules read is declared right;
+* tables: boolean-only / constant-only NumPy ufuncs give NumPy's results for
+  tensors (constant-only ones refuse non-constant tensors); pass-through
+  functions, whose signatures vary, are left to the core's own tests.
 
 Each op is checked first on a fixed (derandomized) set of examples, then on
 random ones from a seed; a failure names the op, the check that failed, the
@@ -40,7 +42,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import numpy as np
-from hypothesis import HealthCheck, given, reject, seed as hypothesis_seed, settings
+from hypothesis import HealthCheck, Phase, given, reject, seed as hypothesis_seed, settings
 from hypothesis import strategies as st
 
 import mygrad as mg
@@ -58,6 +60,8 @@ from mygrad.testing.checks import (
     check_numpy_result,
     check_table,
     check_writes_after_forward,
+    differentiable_results,
+    results_of,
 )
 from mygrad.testing.gradcheck import numerical_gradient
 
@@ -202,15 +206,19 @@ def _skip_reason(decl: OpDecl) -> str | None:
     reason = decl.conformance.get("skip")
     if reason:
         return str(reason)
-    if isinstance(decl, Composite) and "nin" not in decl.conformance and decl.numpy is None and decl.reference is None:
+    if (isinstance(decl, Composite) and not {"nin", "shapes"} & set(decl.conformance)
+            and decl.numpy is None and decl.reference is None):
         return "composite without a reference or conformance options"
     return None
 
 
 # ---------------------------------------------------------------------- ops
 def _settings(max_examples: int, derandomize: bool) -> settings:
+    # (no "explain" phase: it re-runs a failing example hundreds of times to annotate hypothesis's own
+    # report, while a ConformanceError names the op, the check, the shrunk example and the seed)
     return settings(deadline=None, suppress_health_check=list(HealthCheck), database=None,
-                    max_examples=max_examples, derandomize=derandomize, report_multiple_bugs=False)
+                    max_examples=max_examples, derandomize=derandomize, report_multiple_bugs=False,
+                    phases=[p for p in Phase if p is not Phase.explain])
 
 
 def check_op(decl: OpDecl, *, max_examples: int | None = None, seed: int | None = None,
@@ -225,15 +233,28 @@ def check_op(decl: OpDecl, *, max_examples: int | None = None, seed: int | None 
     hypothesis itself):
 
     ``nin``
-        the number of tensor inputs (for composites; ufuncs and functions know it).
+        the number of tensor inputs (for composites; ufuncs and functions know
+        it) when ``shapes`` is not given.
     ``shapes``
         the inputs' shapes: a list of tuples of shapes to choose from
         (``[((2, 3), (3,)), ((4,), (4,))]``), or ``shapes(draw) -> tuple of shapes``.
+        One input per shape (their number may vary from example to example).
         Default: any small shape (one input), broadcastable shapes (several).
     ``kwargs``
         extra keyword arguments: a dict of choices per argument
         (``{"axis": [None, 0, -1], "keepdims": [True, False]}``), a list of
         dicts to choose from, or ``kwargs(draw, shapes) -> dict``.
+    ``call``
+        how to call the op on its inputs: ``call(op, *inputs, **kwargs)``,
+        used for the op and for its reference alike (default
+        ``op(*inputs, **kwargs)``). For tensors passed by keyword
+        (``lambda f, x, b, **kw: f(x, bias=b, **kw)``), after a non-tensor
+        argument (``lambda f, *xs, subscripts: f(subscripts, *xs)``, with
+        ``subscripts`` drawn by ``kwargs``) or in a list
+        (``lambda f, *xs: f(list(xs))``).
+    ``reference``
+        a NumPy-only function to compare with, for the checker only (when the
+        op's own ``reference`` does not take what ``call`` passes).
     ``dtypes``
         the float dtypes to check (default float16, float32, float64).
     ``atol`` / ``rtol``
@@ -242,6 +263,17 @@ def check_op(decl: OpDecl, *, max_examples: int | None = None, seed: int | None 
         a non-differentiable op that returns NumPy results: compare with NumPy only.
     ``skip``
         a reason not to check the op.
+
+    Inputs are drawn from the op's ``domain`` (one :class:`~mygrad.plugin.Domain`
+    per input, or one for all): an input whose domain has a ``dtype``
+    (``"bool"``, ``"int"``, an integer dtype) is drawn with it, always passed
+    as a constant tensor and never differentiated. An op may return several
+    results (a tuple, list or named tuple, like NumPy's): each is compared
+    with NumPy's, and the gradients checked are those of
+    ``sum_i sum(seed_i * result_i)`` over its differentiable results (others,
+    e.g. integers or constant tensors, are only compared). Results that are
+    read-only views by nature (``decl.read_only_view``, e.g. ``diagonal``)
+    are not written into after the forward pass; their inputs are.
     """
     if isinstance(decl, Table):
         return check_table(decl)
@@ -252,15 +284,34 @@ def check_op(decl: OpDecl, *, max_examples: int | None = None, seed: int | None 
         _run(decl, n, random.randrange(2**32) if seed is None else seed, derandomize=False)
 
 
+def _nin(decl: OpDecl, options: dict) -> int:
+    if "nin" in options:
+        return int(options["nin"])
+    return decl.nin if isinstance(decl, (Ufunc, Function)) else 1
+
+
+def _caller(op: Callable | None, call: Callable | None, kwargs: dict) -> Callable | None:
+    """``f(*inputs)``: ``op`` called on the inputs with the drawn keyword
+    arguments (through the ``call`` option if given)."""
+    if op is None:
+        return None
+    if call is None:
+        return lambda *xs: op(*xs, **kwargs)
+    return lambda *xs: call(op, *xs, **kwargs)
+
+
 def _run(decl: OpDecl, max_examples: int, seed: int | None, derandomize: bool) -> None:
     options = decl.conformance
-    nin = decl.nin if isinstance(decl, (Ufunc, Function)) else options.get("nin", 1)
-    reference = decl.reference or _numpy_of(decl)
-    shapes_for = options.get("shapes")
-    kwargs_for = options.get("kwargs")
-    dtypes = options.get("dtypes", mst.FLOAT_DTYPES)
+    nin = _nin(decl, options)
+    reference = options.get("reference") or decl.reference or _numpy_of(decl)
+    call = options.get("call")
+    shapes_for = _shapes_option(options.get("shapes"))
+    kwargs_for = _kwargs_strategies(options.get("kwargs"))
+    dtypes = st.sampled_from(options.get("dtypes", mst.FLOAT_DTYPES))
+    booleans = st.booleans()
     atol, rtol = options.get("atol", 1e-6), options.get("rtol", 1e-4)
     forward_only = bool(options.get("forward_only"))
+    read_only = bool(getattr(decl, "read_only_view", False))
 
     @_settings(max_examples, derandomize)
     @given(data=st.data())
@@ -274,26 +325,38 @@ def _run(decl: OpDecl, max_examples: int, seed: int | None, derandomize: bool) -
         try:
             example["shapes"] = in_shapes = _draw_shapes(shapes_for, data, nin)
             example["kwargs"] = kwargs = _draw_kwargs(kwargs_for, data, in_shapes)
+            # (the number of inputs is the number of shapes, which a `shapes` option may vary)
+            domains = [decl.input_domain(i) for i in range(len(in_shapes))]
+            diff = [d.differentiable for d in domains]
+            wrt = [i for i, d in enumerate(diff) if d]
             example["inputs"] = arrays = [
-                data.draw(mst.arrays(s, np.float64, decl.input_domain(i)), label=f"x{i}")
-                for i, s in enumerate(in_shapes)
+                data.draw(mst.arrays(s, d.numpy_dtype or np.float64, d), label=f"x{i}")
+                for i, (s, d) in enumerate(zip(in_shapes, domains))
             ]
-            example["dtype"] = dtype = np.dtype(data.draw(st.sampled_from(dtypes), label="dtype")).name
+            example["dtype"] = dtype = np.dtype(data.draw(dtypes, label="dtype")).name
+            f, ref = _caller(decl, call, kwargs), _caller(reference, call, kwargs)
             if forward_only:
                 at("forward (NumPy's result)")
-                return check_numpy_result(decl, reference, arrays, kwargs, dtype)
-            example["constant"] = constant = [data.draw(st.booleans(), label=f"constant{i}") for i in range(nin)]
+                return check_numpy_result(f, ref, arrays, diff, dtype)
+            example["constant"] = constant = [
+                data.draw(booleans, label=f"constant{i}") if d else True for i, d in enumerate(diff)
+            ]
             at("forward")
-            check_forward(decl, reference, arrays, kwargs, dtype)
+            check_forward(f, ref, arrays, diff, dtype)
             at("forward (float64, for the gradient check)")
-            out = decl(*(mg.tensor(a) for a in arrays), **kwargs)
-            example["upstream gradient"] = upstream = data.draw(mst.seeds(out.shape), label="seed")
+            out = f(*(mg.tensor(a, constant=not d) for a, d in zip(arrays, diff)))
+            results, several = results_of(out)
+            seeds = [data.draw(mst.seeds(r.shape), label=f"seed{k}") if live else None
+                     for k, (r, live) in enumerate(zip(results, differentiable_results(out)))]
+            upstream = seeds if several else seeds[0]
+            example["upstream gradient"] = upstream
             at("finite differences")
-            numeric = numerical_gradient(lambda *xs: decl(*xs, **kwargs), *arrays, seed=upstream)
-            for flags in ([False] * nin, constant) if any(constant) else ([False] * nin,):
-                check_backward(decl, arrays, kwargs, flags, upstream, numeric, atol, rtol, at)
+            numeric = numerical_gradient(f, *arrays, seed=upstream, wrt=wrt)
+            first = [not d for d in diff]
+            for flags in (first, constant) if constant != first else (first,):
+                check_backward(f, arrays, flags, upstream, numeric, atol, rtol, at)
             at("writes after the forward pass")
-            check_writes_after_forward(decl, arrays, kwargs, upstream)
+            check_writes_after_forward(f, arrays, diff, upstream, read_only=read_only)
         except NumpyRejects:
             reject()
         except Exception as e:
@@ -311,20 +374,33 @@ def _draw_shapes(option: Any, data: Any, nin: int) -> tuple:
         return tuple(data.draw(mst.broadcastable_shapes(nin), label="shapes"))
     if isinstance(option, st.SearchStrategy):
         return tuple(data.draw(option, label="shapes"))
-    if callable(option):
-        return tuple(option(data.draw))
-    choice = data.draw(st.sampled_from(list(option)), label="shapes")
-    return tuple(tuple(s) for s in choice)
+    return tuple(option(data.draw))
+
+
+def _shapes_option(option: Any) -> Any:
+    """A list of shape tuples becomes one strategy (built once per op)."""
+    if option is None or callable(option) or isinstance(option, st.SearchStrategy):
+        return option
+    return st.sampled_from([tuple(tuple(s) for s in choice) for choice in option])
+
+
+def _kwargs_strategies(option: Any) -> Any:
+    """The strategies of a plain-data ``kwargs`` option (built once per op)."""
+    if option is None or callable(option):
+        return option
+    if isinstance(option, dict):
+        return {k: st.sampled_from(list(v)) for k, v in option.items()}
+    return st.sampled_from([dict(d) for d in option])
 
 
 def _draw_kwargs(option: Any, data: Any, shapes: tuple) -> dict:
     if option is None:
         return {}
-    if callable(option):
-        return dict(option(data.draw, shapes))
     if isinstance(option, dict):
-        return {k: data.draw(st.sampled_from(list(v)), label=k) for k, v in option.items()}
-    return dict(data.draw(st.sampled_from(list(option)), label="kwargs"))
+        return {k: data.draw(v, label=k) for k, v in option.items()}
+    if isinstance(option, st.SearchStrategy):
+        return dict(data.draw(option, label="kwargs"))
+    return dict(option(data.draw, shapes))
 
 
 def _numpy_of(decl: OpDecl) -> Callable | None:

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Sequence
 
 import numpy as np
@@ -46,11 +47,13 @@ def float_dtypes() -> st.SearchStrategy:
     return st.sampled_from(FLOAT_DTYPES).map(np.dtype)
 
 
+@functools.lru_cache(maxsize=256)
 def shapes(min_dims: int = 0, max_dims: int = 3, min_side: int = 1, max_side: int = 4) -> st.SearchStrategy:
     """Array shapes (small by default: gradient checks are O(size))."""
     return hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=min_side, max_side=max_side)
 
 
+@functools.lru_cache(maxsize=256)
 def broadcastable_shapes(num_shapes: int, *, min_dims: int = 0, max_dims: int = 3,
                          min_side: int = 1, max_side: int = 4) -> st.SearchStrategy:
     """Tuples of ``num_shapes`` shapes that broadcast together."""
@@ -92,6 +95,20 @@ def arrays(shape: Any = None, dtype: Any = np.float64, domain: Domain | None = N
     ``domain.structure``: matrices of that structure over the last two axes,
     see :class:`mygrad.plugin.Domain`)."""
     dtype = np.dtype(dtype)
+    if isinstance(shape, (int, tuple)):  # (the same strategy object for the same arguments: hypothesis
+        try:                             # validates each new strategy, which costs more than a draw)
+            return _cached_arrays(shape, dtype, domain)
+        except TypeError:  # (an unhashable domain)
+            pass
+    return _arrays(shape, dtype, domain)
+
+
+@functools.lru_cache(maxsize=2048)
+def _cached_arrays(shape: Any, dtype: np.dtype, domain: Domain | None) -> st.SearchStrategy:
+    return _arrays(shape, dtype, domain)
+
+
+def _arrays(shape: Any, dtype: np.dtype, domain: Domain | None) -> st.SearchStrategy:
     shape = shapes() if shape is None else shape
     if domain is not None and domain.unique and dtype.kind in "fc":
         strat = _spaced_arrays(shape, dtype, domain)
@@ -211,4 +228,9 @@ def array_likes(draw: Any, shape: Any = None, dtype: Any = np.float64, domain: D
 
 def seeds(shape: Sequence[int], dtype: Any = np.float64) -> st.SearchStrategy:
     """Upstream gradients for ``backward(grad)``."""
+    return _seeds(tuple(shape), np.dtype(dtype))
+
+
+@functools.lru_cache(maxsize=1024)
+def _seeds(shape: tuple, dtype: np.dtype) -> st.SearchStrategy:
     return hnp.arrays(dtype=np.dtype(dtype), shape=tuple(shape), elements=st.floats(-2, 2, width=64))

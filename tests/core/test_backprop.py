@@ -1,4 +1,4 @@
-"""Backpropagation (spec 2.3-2.5): chain rule, seeds, broadcasting,
+"""Backpropagation: chain rule, seeds, broadcasting,
 accumulation, constants, auto-nulling, graph clearing, repeated and invalid
 backprop, deep graphs, gradient dtypes."""
 

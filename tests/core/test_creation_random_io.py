@@ -1,6 +1,7 @@
-"""Creation routines (spec 1.1, 2.2), ``mygrad.random`` and ``save``/``load``
-(spec 1.8), dtype aliases and constants (spec 1), ``mygrad.typing`` and
-``mygrad.errors`` (spec 1.9, 6); issue 4 items 8 and 9."""
+"""Creation routines (MyGrad 2.x's signatures and ``constant`` defaults),
+``mygrad.random`` and ``save``/``load`` (which keep the ``constant`` flag and
+raise clear ``ValueError``s for bad files), dtype aliases and constants,
+``mygrad.typing`` (checkable at run time) and ``mygrad.errors``."""
 
 import io
 import os
@@ -78,7 +79,7 @@ LIKE_IDS = ["empty_like", "ones_like", "zeros_like", "full_like"]
 
 @pytest.mark.parametrize("mg_f, np_f, extra", LIKES, ids=LIKE_IDS)
 def test_like_of_arrays_and_lists_follows_the_dtype_default(mg_f, np_f, extra):
-    # spec 9.20 fixed: *_like of an ndarray is not forced to be constant
+    # *_like of an ndarray is not forced to be constant (MyGrad 2.x made it constant)
     for proto, constant in [(np.array([1.0, 2.0]), False), ([1.0, 2.0], False), (np.array([1, 2]), True),
                             ([True], True), (np.array([[1.0]], dtype=np.float32), False)]:
         t = mg_f(proto, *extra)

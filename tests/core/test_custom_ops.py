@@ -1,5 +1,6 @@
 """Custom operations: ``Operation`` subclasses run with ``mg.execute_op``
-(the seeds' "Writing Your Own Operations"; spec 3)."""
+(the "Writing Your Own Operations" pattern of MyGrad 2.x's documentation:
+``__call__`` sets ``self.variables``, ``backward_var`` returns each gradient)."""
 
 import hypothesis.extra.numpy as hnp
 import numpy as np
@@ -16,7 +17,7 @@ from mygrad.testing import strategies as mst
 
 
 class CustomMultiply(Operation):
-    """f(x, y) = x * y, written like the seeds' example."""
+    """f(x, y) = x * y, written like MyGrad 2.x's documentation example."""
 
     def __call__(self, x, y):
         self.variables = (x, y)

@@ -1,4 +1,4 @@
-"""``mygrad.computational_graph`` (spec 1.8, 9.19, 9.26; issue 4 item 10):
+"""``mygrad.computational_graph``:
 ``to_dot`` needs nothing but mygrad; ``build_graph`` needs the optional
 ``graphviz`` package and says so clearly when it is missing."""
 

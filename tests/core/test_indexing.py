@@ -1,4 +1,4 @@
-"""``Tensor.__getitem__`` (spec 1.6; issue 4 item 2) and ``iter(t)``.
+"""``Tensor.__getitem__`` and ``iter(t)``.
 
 Basic, advanced, mixed and boolean indexing give NumPy's values; basic indexing
 gives a view (unless it selects a single element), the others a copy.

@@ -1,7 +1,8 @@
-"""In-place operations (spec 2.7, 2.8, 3.3; issue 4 item 4).
+"""In-place operations: ``+=`` and friends, ``__setitem__``, ``out=tensor``
+(with ``where=``), the shape setter.
 
-mygrad's in-place ops write into the tensor's existing buffer (unlike the
-reference, spec 9.9): the target keeps its identity, its ``data`` array and its
+mygrad's in-place ops write into the tensor's existing buffer (MyGrad 2.x
+swapped in a new one): the target keeps its identity, its ``data`` array and its
 constant flag, NumPy views of ``x.data`` see the write, results computed before
 the mutation keep their values and backprop to the pre-mutation state, and
 ``x.grad`` is d/d(new x). A failing in-place op changes nothing.
@@ -50,7 +51,7 @@ def test_augmented_assignment_matches_numpy_and_keeps_identity(name, iop, a, b):
     assert out is x
     assert x.data is data  # written into the existing buffer
     np.testing.assert_allclose(x.data, expected)
-    np.testing.assert_allclose(external, expected[0])  # spec 9.9 fixed
+    np.testing.assert_allclose(external, expected[0])  # (MyGrad 2.x's new buffer missed it)
     assert x.constant is False
     assert x.dtype == np.float64
 
@@ -123,7 +124,7 @@ def test_ndarray_iadd_tensor_stays_an_ndarray_with_guard_off():
     orig = a
     with mg.mem_guard_off:
         a += mg.tensor([1.0, 1.0])
-    assert a is orig and type(a) is np.ndarray  # spec 9.27 fixed
+    assert a is orig and type(a) is np.ndarray  # (MyGrad 2.x rebound `a` to a Tensor)
     np.testing.assert_array_equal(a, [2.0, 3.0])
 
 
@@ -133,7 +134,7 @@ def test_ndarray_augmented_assignment_with_tensor(iop):
     orig = a
     t = mg.tensor([1.0, 2.0])
     a = iop(a, t)
-    assert a is orig and type(a) is np.ndarray  # spec 9.14 fixed
+    assert a is orig and type(a) is np.ndarray  # (MyGrad 2.x failed: `a` was locked)
     np.testing.assert_array_equal(a, iop(np.array([2.0, 4.0]), np.array([1.0, 2.0])))
     assert t.grad is None and locked_count() == 0
 
@@ -303,7 +304,7 @@ def test_view_result_before_mutation_keeps_old_gradient_path():
 
 
 def test_views_stay_linked_after_backward_and_write_through():
-    # spec 9.10 / 9.23 fixed: backward never disconnects views
+    # backward never disconnects views (MyGrad 2.x's views stopped writing through)
     x = mg.tensor([1.0, 2.0, 3.0, 4.0])
     v = x[:2]
     (v * 2).sum().backward()
@@ -370,7 +371,7 @@ def test_setitem_repeated_indices_last_write_wins():
     x[[0, 0, 1]] = v
     np.testing.assert_array_equal(x.data, [2.0, 3.0, 0.0])
     x.backward()
-    np.testing.assert_array_equal(v.grad, [0.0, 1.0, 1.0])  # spec 1.6 probe
+    np.testing.assert_array_equal(v.grad, [0.0, 1.0, 1.0])  # only the last write of a position counts
 
 
 def test_setitem_repeated_mixed_indices_last_write_wins():

@@ -1,4 +1,4 @@
-"""In-place writes that no live graph depends on (issue 4, item 4): they cost
+"""In-place writes that no live graph depends on: they cost
 about what NumPy's write costs, leave no bookkeeping behind, and keep a leaf a
 leaf; as soon as a graph depends on the target, the write is tracked."""
 
@@ -55,7 +55,7 @@ def test_setitem_and_ufunc_out_on_an_unused_leaf():
 
 
 def test_a_leaf_used_by_a_graph_is_tracked():
-    # the spec's example: the gradient of the pre-mutation value is not the new a's
+    # MyGrad 2.x's documented case: the gradient of the pre-mutation value is not the new a's
     a = mg.tensor([1.0, 2.0])
     b = a * a
     a += 1

@@ -1,4 +1,4 @@
-"""The memory guard beyond the basics (spec 4; issue 4 item 5): it locks
+"""The memory guard beyond the basics: it locks
 exactly the arrays whose *values* a live graph reads during backprop, views
 and their bases, views made while the base was locked, in-place ops on locked
 tensors, ``mem_guard_on`` as a decorator, and the ``MYGRAD_MEM_GUARD``
@@ -274,7 +274,7 @@ def test_data_attribute_can_be_rebound_and_nothing_stays_locked():
     x = mg.tensor([1.0, 2.0])
     y = x * x
     old = x.data
-    x.data = np.array([5.0, 6.0])  # rebinding bypasses graph tracking (spec 2.1)
+    x.data = np.array([5.0, 6.0])  # rebinding bypasses graph tracking (as in MyGrad 2.x)
     assert isinstance(x.data, np.ndarray)
     np.testing.assert_array_equal(x.data, [5.0, 6.0])
     y.backward()

@@ -1,4 +1,4 @@
-"""Memory guard basics (spec 4): arrays whose values a live graph needs for
+"""Memory guard basics: arrays whose values a live graph needs for
 backprop are read-only until the graph is backpropagated, cleared or
 garbage-collected; ``mem_guard_off`` / ``mem_guard_on`` /
 ``turn_memory_guarding_off/on`` / ``mem_guard_active``."""

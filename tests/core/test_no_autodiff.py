@@ -1,5 +1,5 @@
 """``mg.no_autodiff``: context manager, decorator, ``to_numpy``, nesting,
-exception safety and per-thread isolation (spec 5)."""
+exception safety and per-thread isolation (MyGrad 2.x's switch was one global)."""
 
 import threading
 

@@ -1,6 +1,10 @@
-"""Issue 9: every write to memory reachable from a tensor is either refused
-or recorded, so no gradient is silently wrong. One test (or more) per
-reproduction of the issue, plus the neighbours of each class."""
+"""Every write to memory reachable from a tensor is either refused or
+recorded, so no gradient is silently wrong. Regression tests, one (or more) per
+reproduction plus the neighbours of each class: what a gradient rule reads,
+``Operation``s that keep input arrays, views made before a lock, writes that
+bypass the graph (``np.copyto``, table ufuncs with ``out=``, aliasing
+constructors, the ``data`` setter), data-setter validation, the plugin loader's
+isolation, and MyGrad 2.x compatibility."""
 
 import functools
 import io

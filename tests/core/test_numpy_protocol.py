@@ -1,4 +1,4 @@
-"""NumPy interoperability (spec 2.11): differentiable dispatch, the
+"""NumPy interoperability: differentiable dispatch, the
 boolean-only / constant-only / pass-through tables, and NumPy's TypeError
 for everything else."""
 

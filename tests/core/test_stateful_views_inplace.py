@@ -1,4 +1,4 @@
-"""Property-based test of views + in-place operations (issue 4, item 11).
+"""Property-based test of views + in-place operations.
 
 A hypothesis ``RuleBasedStateMachine`` keeps a mygrad tensor ``x = w * 1``
 (so that gradients reach the leaf ``w``), views of it (views of views, negative

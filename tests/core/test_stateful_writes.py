@@ -1,5 +1,5 @@
-"""Every write to memory reachable from a tensor is refused or recorded
-(issue 9, item 7): a hypothesis state machine over the ways of writing.
+"""Every write to memory reachable from a tensor is refused or recorded:
+a hypothesis state machine over the ways of writing.
 
 The machine keeps two leaves ``w0``, ``w1`` and a growing list of *slots*
 (tensors made from them: op results, views, copies, constants). A step is a

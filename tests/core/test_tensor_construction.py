@@ -1,6 +1,6 @@
 """Tensor construction: dtype and ``constant`` rules, defaults, and the
 ``tensor`` / ``astensor`` / ``asarray`` identity and memory-sharing rules
-(spec 2.1, 2.2)."""
+(as MyGrad 2.x defines them)."""
 
 import gc
 import sys

@@ -1,4 +1,4 @@
-"""Tensor properties and the Python protocol (spec 2.9, 2.10): shape/ndim/
+"""Tensor properties and the Python protocol: shape/ndim/
 size/dtype/data, item/float/int, len, ``in``, repr, tolist, bool, hash,
 comparisons, copying, pickling and ``astype``."""
 

@@ -1,4 +1,4 @@
-"""Per-thread mode state (issue 4 item 6) and bounded graph bookkeeping (item 7).
+"""Per-thread mode state and bounded graph bookkeeping.
 
 Bookkeeping is measured with state sizes and Python call counts, never with
 wall-clock time: a long-lived tensor used in 100,000 ops whose results are

@@ -1,4 +1,4 @@
-"""Derivative conventions of spec 1.3: ``power`` at 0, ``x ** y`` for x > 0,
+"""Derivative conventions at singular points: ``power`` at 0, ``x ** y`` for x > 0,
 ``sqrt`` at 0, and the ``x ** 1`` / ``x ** 2`` special cases."""
 
 import warnings

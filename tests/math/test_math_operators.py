@@ -1,6 +1,6 @@
 """Tensor operators ``+ - * / **`` (and reflected forms, unary ``-``/``+``),
 and result dtypes that follow NumPy, including NEP 50 for Python scalars
-(spec 2.3, 2.9, 9.7)."""
+(MyGrad 2.x upcast float32 tensors with Python scalars to float64)."""
 
 import operator
 

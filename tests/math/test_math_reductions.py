@@ -1,7 +1,7 @@
 """``sum`` and ``mean``: NumPy's signatures (positional arguments, ``axis``
 ints/tuples/negatives, ``keepdims``, ``where``, ``dtype``, ``initial``,
 ``out``), forward against NumPy and gradients against finite differences
-(spec 1.4)."""
+(MyGrad 2.x's signatures and gradient conventions)."""
 
 import hypothesis.extra.numpy as hnp
 import numpy as np

@@ -1,6 +1,6 @@
 """The math pack's ufuncs: forward against NumPy, gradients against finite
 differences, broadcasting, dtypes, constant mixes, array-like operands,
-``where=``, ``dtype=``, ``out=`` and ``constant=`` (spec 1.3, 2.2, 3.3)."""
+``where=``, ``dtype=``, ``out=`` and ``constant=``."""
 
 import hypothesis.extra.numpy as hnp
 import numpy as np

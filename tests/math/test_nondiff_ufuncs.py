@@ -1,4 +1,4 @@
-"""NumPy's non-differentiable ufuncs on tensors (spec 2.9, 2.11; the core's
+"""NumPy's non-differentiable ufuncs on tensors (the core's
 tables): constant-only ufuncs give NumPy results for constant tensors and
 refuse non-constant ones, also through ``out=`` and the operators ``//``,
 ``%`` and ``divmod``; boolean-only ufuncs give NumPy results for any tensor."""

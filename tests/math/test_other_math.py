@@ -1,4 +1,4 @@
-"""The math pack's elementwise functions that are not ufuncs (spec 1.3): sinc,
+"""The math pack's elementwise functions that are not ufuncs: sinc,
 cot, csc, sec, arccot, arccsc, arcsec, coth, csch, sech, arccoth, arccsch,
 logsumexp, add_sequence, multiply_sequence -- conformance, conventions at the
 special points, dtypes, 0-d/empty inputs, constants and errors."""

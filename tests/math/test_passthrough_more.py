@@ -1,4 +1,4 @@
-"""The math pack's non-differentiable functions (spec 2.11, 9.12):
+"""The math pack's non-differentiable functions (MyGrad 2.x raised TypeError for them):
 count_nonzero, nanargmax, nanargmin and the NumPy functions computed on a
 tensor's data (array_equal, array_equiv, unique, searchsorted, nonzero,
 flatnonzero, argwhere, argsort, isneginf, isposinf, isreal, iscomplex,

@@ -1,5 +1,5 @@
-"""NumPy's keyword arguments of the reductions and cumulative ops (spec 1.4,
-9.12): ``axis`` (ints, tuples, negatives), ``keepdims``, ``dtype``,
+"""NumPy's keyword arguments of the reductions and cumulative ops (MyGrad
+2.x refused most of them): ``axis`` (ints, tuples, negatives), ``keepdims``, ``dtype``,
 ``where`` and ``initial`` wherever NumPy has them, against NumPy (values
 bit-for-bit, dtypes, shapes) and with gradients against finite differences;
 dtype preservation, empty and 0-d inputs, ``where`` given as a tensor, and

@@ -1,5 +1,5 @@
 """The math pack's max/amax, min/amin, prod, var, std, cumsum, cumprod and the
-non-differentiable argmax, argmin, any, all (spec 1.4, 2.10, 9.12): forward
+non-differentiable argmax, argmin, any, all: forward
 against NumPy, gradients against finite differences, the derivative
 conventions (ties, zeros), Tensor methods, NumPy dispatch, dtypes and
 ``mygrad.math`` access."""

@@ -1,4 +1,4 @@
-"""Ufunc methods of the differentiable binary ufuncs (spec 9.2 made good):
+"""Ufunc methods of the differentiable binary ufuncs (MyGrad 2.x implemented none):
 ``reduce`` and ``accumulate`` where the pack supplies them, ``outer`` for
 every binary ufunc, and NumPy's errors / NotImplementedError elsewhere."""
 

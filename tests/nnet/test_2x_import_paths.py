@@ -3,6 +3,7 @@ paths; each must work in a fresh interpreter, where the nnet pack is imported
 on first use of one of its names (from its manifest), and also when it is
 imported eagerly."""
 
+import importlib
 import os
 import subprocess
 import sys
@@ -47,3 +48,14 @@ def test_2x_import_paths_after_the_pack_is_imported():
     out = _run(script)
     assert out.returncode == 0, out.stderr
     assert "FAIL" not in out.stdout, out.stdout
+
+
+@pytest.mark.parametrize("module", ["mygrad.nnet.activations", "mygrad.nnet.losses", "mygrad.nnet.layers",
+                                    "mygrad.nnet.initializers", "mygrad.nnet.optim", "mygrad.linalg", "mygrad.math"])
+def test_namespace_dir_lists_the_plugin_names_and_no_helpers(module):
+    mod = importlib.import_module(module)
+    names = dir(mod)
+    assert names, module
+    assert not [n for n in names if n.startswith("_") or "namespace" in n]
+    for n in names:  # every listed name resolves
+        getattr(mod, n)

@@ -50,7 +50,7 @@ def test_installed_plugins_are_loaded_with_distribution_version_hooks_and_ops():
         assert "mygrad_ops" in info.hooks
     extra = _info("extra")
     assert extra.plugin is mygrad_ops_extra  # the entry point's module is the plugin object
-    assert extra.ops == {"mygrad": ["hypot", "logmeanexp", "running_max", "softplus"]}
+    assert extra.ops == {"mygrad": ["ldexp", "logmeanexp", "running_max", "softplus"]}
     assert MANAGER.pm.get_plugin("extra") is mygrad_ops_extra
     math = _info("math")
     assert {"add", "exp", "sum", "mean"} <= set(math.ops["mygrad"])
@@ -78,36 +78,38 @@ def test_extra_names_are_public():
     import mygrad_ops_extra
 
     assert mg.softplus is mygrad_ops_extra.functions.softplus
-    assert mg.hypot is mygrad_ops_extra.elementwise.hypot
-    assert {"softplus", "hypot"} <= set(dir(mg))
+    assert mg.ldexp is mygrad_ops_extra.elementwise.ldexp
+    assert {"softplus", "ldexp"} <= set(dir(mg))
 
 
-def test_np_hypot_on_tensors_is_differentiable():
+def test_np_hypot_is_the_math_packs_not_the_example_plugins():
+    import mygrad_ops_math.misc_ufuncs
+
+    assert mg.hypot is mg.math.hypot is mygrad_ops_math.misc_ufuncs.hypot
+    assert mg.hypot.plugin == "math"
+
+
+def test_np_ldexp_on_tensors_is_differentiable():
     x = mg.tensor([3.0, -4.0, 0.5])
-    out = np.hypot(x, x)
+    out = np.ldexp(x, np.array([1, 0, -1]))
     assert isinstance(out, mg.Tensor)
     assert not out.constant
-    np.testing.assert_allclose(out.data, np.sqrt(2) * np.abs(x.data))
+    np.testing.assert_array_equal(out.data, [6.0, -4.0, 0.25])
     out.backward()
-    # d/dx sqrt(x^2 + x^2) = sqrt(2) * sign(x); x feeds both inputs
-    np.testing.assert_allclose(x.grad, np.sqrt(2) * np.sign(x.data))
+    np.testing.assert_array_equal(x.grad, [2.0, 1.0, 0.5])  # d/dx x * 2**n = 2**n
 
 
-def test_np_hypot_broadcasts_and_respects_constants():
+def test_np_ldexp_broadcasts_and_respects_constants():
     x = mg.tensor([[3.0], [6.0]])
-    y = mg.tensor([4.0, 8.0, 1.0])
-    c = mg.tensor([4.0, 8.0, 1.0], constant=True)
-    out = np.hypot(x, y)
+    n = mg.tensor([2, -1, 0])
+    out = np.ldexp(x, n)
     assert out.shape == (2, 3)
     out.backward()
-    r = np.hypot(x.data, y.data)
-    np.testing.assert_allclose(x.grad, (x.data / r).sum(axis=1, keepdims=True))
-    np.testing.assert_allclose(y.grad, (y.data / r).sum(axis=0))
-    out2 = np.hypot(x, c)
-    out2.backward()
-    assert c.grad is None
-    np.testing.assert_allclose(x.grad, (x.data / np.hypot(x.data, c.data)).sum(axis=1, keepdims=True))
-    assert np.hypot(c, c).constant
+    np.testing.assert_array_equal(x.grad, [[5.5], [5.5]])  # 4 + 1/2 + 1, summed over the broadcast axis
+    assert n.grad is None
+    c = mg.tensor([[3.0], [6.0]], constant=True)
+    assert np.ldexp(c, n).constant
+    assert np.ldexp(x, 2).shape == (2, 1)
 
 
 def test_softplus_values_and_gradient():
@@ -120,7 +122,7 @@ def test_softplus_values_and_gradient():
 
 def test_check_plugin_passes_for_the_example_plugin():
     report = check_plugin("extra")  # the suite's hypothesis profile
-    assert sorted(report.checked) == ["hypot", "logmeanexp", "running_max", "softplus"]
+    assert sorted(report.checked) == ["ldexp", "logmeanexp", "running_max", "softplus"]
     assert report.skipped == {}
 
 
@@ -179,7 +181,7 @@ def test_cli_plugins_json_lists_every_plugin():
         assert p["status"] == "loaded"
         assert p["error"] is None
         assert "mygrad_ops" in p["hooks"]
-    assert got["extra"]["ops"] == {"mygrad": ["hypot", "logmeanexp", "running_max", "softplus"]}
+    assert got["extra"]["ops"] == {"mygrad": ["ldexp", "logmeanexp", "running_max", "softplus"]}
     assert got["extra"]["version"] == md.version("mygrad-ops-extra")
     assert {"exp", "add", "sum"} <= set(got["math"]["ops"]["mygrad"])
     assert got["mygrad"]["status"] == "loaded"
@@ -193,7 +195,7 @@ def test_cli_plugins_text_lists_every_plugin():
     assert lines[0].startswith(f"mygrad {mg.__version__}")
     for name, dist in INSTALLED.items():
         assert f"{name}: loaded  [{dist} {md.version(dist)}]" in lines
-    assert "  mygrad (4): hypot, logmeanexp, running_max, softplus" in lines
+    assert "  mygrad (4): ldexp, logmeanexp, running_max, softplus" in lines
     assert "  hooks: mygrad_ops" in lines
 
 

@@ -1,4 +1,4 @@
-"""NumPy's protocols on tensors, driven by the registry's tables (spec 2.11):
+"""NumPy's protocols on tensors, driven by the registry's tables:
 boolean-only ufuncs, constant-only ufuncs, pass-through functions, and
 NumPy's own ``TypeError`` for anything nobody registered."""
 
@@ -194,9 +194,9 @@ def test_passthrough_unwraps_tensors_in_keyword_arguments():
         lambda t: np.i0(t),
         lambda t: np.nextafter(t, t),
         lambda t: np.spacing(t),
-        lambda t: np.ldexp(t, 2),
+        lambda t: np.frexp(t),
     ],
-    ids=["fft", "i0", "nextafter", "spacing", "ldexp"],
+    ids=["fft", "i0", "nextafter", "spacing", "frexp"],
 )
 def test_unsupported_numpy_callables_raise_type_error(call):
     with pytest.raises(TypeError):

@@ -17,15 +17,34 @@ def test_conformance(op):
 
 
 def test_the_plugin_registers_one_op_of_each_kind():
-    assert sorted(plugin_ops("extra")) == ["hypot", "logmeanexp", "running_max", "softplus"]
+    assert sorted(plugin_ops("extra")) == ["ldexp", "logmeanexp", "running_max", "softplus"]
 
 
-def test_hypot_overrides_numpy():
-    x, y = mg.tensor([3.0]), mg.tensor([4.0])
-    z = np.hypot(x, y)
-    assert isinstance(z, mg.Tensor) and z.item() == 5.0
+def test_ldexp_overrides_numpy_and_its_exponent_has_no_gradient():
+    x, n = mg.tensor([[3.0], [-1.0]]), mg.tensor([1, -2, 0])
+    z = np.ldexp(x, n)
+    assert isinstance(z, mg.Tensor) and z.shape == (2, 3)
+    np.testing.assert_array_equal(z.data, [[6.0, 0.75, 3.0], [-2.0, -0.25, -1.0]])
     z.backward()
-    np.testing.assert_allclose([x.grad, y.grad], [[0.6], [0.8]])
+    np.testing.assert_array_equal(x.grad, [[3.25], [3.25]])  # (2 + 1/4 + 1, broadcast axis summed)
+    assert n.grad is None and n.constant
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+def test_ldexp_keeps_the_float_dtype(dtype):
+    x = mg.tensor([1.0, 2.0], dtype=dtype)
+    z = mg.ldexp(x, np.array([3, -1]))
+    assert z.dtype == x.dtype
+    z.backward()
+    assert x.grad.dtype == x.dtype
+    np.testing.assert_array_equal(x.grad, [8.0, 0.5])
+
+
+def test_ldexp_refuses_a_float_exponent_like_numpy():
+    with pytest.raises(TypeError):
+        np.ldexp(np.array([1.0]), np.array([1.5]))
+    with pytest.raises(TypeError):
+        np.ldexp(mg.tensor([1.0]), mg.tensor([1.5]))
 
 
 def test_softplus_keyword():

@@ -55,6 +55,33 @@ def _square_shapes(draw):
 _SQUARE = {"shapes": _square_shapes, "dtypes": LAPACK_DTYPES, "atol": 1e-5, "rtol": 1e-3}
 
 
+def _any_matrix_shapes(draw):
+    from hypothesis import strategies as st
+
+    m, n = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    return (tuple(draw(st.lists(st.integers(1, 2), max_size=1))) + (m, n),)
+
+
+_MATRIX = {**_SQUARE, "shapes": _any_matrix_shapes}
+
+
+def _qr_kwargs(draw, shapes):
+    from hypothesis import strategies as st
+
+    m, n = shapes[0][-2:]
+    # ('complete' with m > n: Q's extra columns are an arbitrary basis, without a gradient)
+    return {"mode": draw(st.sampled_from(["reduced", "r"] + (["complete"] if m <= n else [])))}
+
+
+def _svd_kwargs(draw, shapes):
+    from hypothesis import strategies as st
+
+    m, n = shapes[0][-2:]
+    # (full_matrices with m != n: the extra columns of U / rows of Vh have no gradient)
+    return {"full_matrices": draw(st.sampled_from([False] + ([True] if m == n else []))),
+            "compute_uv": draw(st.booleans())}
+
+
 def _shape(a):
     return a.shape if isinstance(a, mg.Tensor) else np.shape(a)
 
@@ -148,9 +175,7 @@ def _qr_packed_reference(a, mode="reduced"):
 
 
 @function_op(None, grads=[_qr_grad], name="_qr_packed", namespaces=(), domain=_FULL_RANK,
-             reference=_qr_packed_reference,
-             conformance={"skip": "NumPy's Q, R jump in sign at triangular inputs (which the domain draws): "
-                                  "checked on generic matrices in tests/linalg/test_decompositions.py"})
+             reference=_qr_packed_reference, conformance={**_MATRIX, "kwargs": {"mode": ["reduced"]}})
 def _qr_packed(a, mode="reduced"):
     """``Q`` and ``R`` packed into one array."""
     return _qr_packed_reference(a, mode)
@@ -186,8 +211,8 @@ def _qr(a, mode="reduced", *, constant=None):
     return r if mode == "r" else QRResult(q, r)
 
 
-qr = composite_op(_qr, name="qr", namespaces=LINALG, numpy=np.linalg.qr,
-                  conformance={"skip": "two results: checked through _qr_packed and in tests"})
+qr = composite_op(_qr, name="qr", namespaces=LINALG, numpy=np.linalg.qr, domain=_FULL_RANK,
+                  conformance={**_MATRIX, "nin": 1, "kwargs": _qr_kwargs})
 
 
 # ---------------------------------------------------------------------- eigh
@@ -222,9 +247,7 @@ def _eigh_packed_reference(a, UPLO="L"):
 
 
 @function_op(None, grads=[_eigh_grad], name="_eigh_packed", namespaces=(), domain=_SYMMETRIC,
-             reference=_eigh_packed_reference,
-             conformance={"skip": "NumPy's eigenvectors jump in sign at diagonal inputs (which the domain draws): "
-                                  "checked on generic matrices in tests/linalg/test_decompositions.py"})
+             reference=_eigh_packed_reference, conformance={**_SQUARE, "kwargs": {"UPLO": ["L", "U"]}})
 def _eigh_packed(a, UPLO="L"):
     """Eigenvalues and eigenvectors packed into one array."""
     return _eigh_packed_reference(a, UPLO)
@@ -257,8 +280,8 @@ def _eigh(a, UPLO="L", *, constant=None):
     return EighResult(w, v)
 
 
-eigh = composite_op(_eigh, name="eigh", namespaces=LINALG, numpy=np.linalg.eigh,
-                    conformance={"skip": "two results: checked through _eigh_packed and in tests"})
+eigh = composite_op(_eigh, name="eigh", namespaces=LINALG, numpy=np.linalg.eigh, domain=_SYMMETRIC,
+                    conformance={**_SQUARE, "nin": 1, "kwargs": {"UPLO": ["L", "U"]}})
 
 
 def _eigvalsh_grad(g, out, a, UPLO="L"):
@@ -338,7 +361,8 @@ def _svd_packed_reference(a, full_matrices=True, hermitian=False):
 
 
 @function_op(None, grads=[_svd_grad], name="_svd_packed", namespaces=(), reference=_svd_packed_reference,
-             conformance={"skip": "needs distinct singular values: checked in tests/linalg/test_decompositions.py"})
+             domain=_FULL_RANK, conformance={**_MATRIX, "kwargs": lambda draw, shapes: {
+                 "full_matrices": _svd_kwargs(draw, shapes)["full_matrices"]}})
 def _svd_packed(a, full_matrices=True, hermitian=False):
     """``U``, ``S`` and ``Vh`` packed into one array."""
     return _svd_packed_reference(a, full_matrices, hermitian)
@@ -352,7 +376,7 @@ def _singular_values_grad(g, out, a, hermitian=False):
 
 @function_op(None, grads=[_singular_values_grad], name="_singular_values", namespaces=(),
              reference=lambda a, hermitian=False: np.linalg.svd(a, compute_uv=False, hermitian=hermitian),
-             conformance={"skip": "needs distinct singular values: checked in tests/linalg/test_decompositions.py"})
+             domain=_FULL_RANK, conformance=_MATRIX)
 def _singular_values(a, hermitian=False):
     """The singular values (descending)."""
     return np.linalg.svd(a, compute_uv=False, hermitian=hermitian)
@@ -387,8 +411,8 @@ def _svd(a, full_matrices=True, compute_uv=True, hermitian=False, *, constant=No
     return SVDResult(*split(packed, packed.shape[:-1], shapes))
 
 
-svd = composite_op(_svd, name="svd", namespaces=LINALG, numpy=np.linalg.svd,
-                   conformance={"skip": "several results: checked in tests/linalg/test_decompositions.py"})
+svd = composite_op(_svd, name="svd", namespaces=LINALG, numpy=np.linalg.svd, domain=_FULL_RANK,
+                   conformance={**_MATRIX, "nin": 1, "kwargs": _svd_kwargs})
 
 
 def _svdvals(x, /, *, constant=None):
@@ -404,7 +428,7 @@ def _svdvals(x, /, *, constant=None):
     return _singular_values(x, constant=constant)
 
 
-svdvals = composite_op(_svdvals, name="svdvals", namespaces=LINALG, numpy=np.linalg.svdvals,
-                       conformance={"skip": "checked in tests/linalg/test_decompositions.py"})
+svdvals = composite_op(_svdvals, name="svdvals", namespaces=LINALG, numpy=np.linalg.svdvals, domain=_FULL_RANK,
+                       conformance={**_MATRIX, "nin": 1})
 
 DECLARATIONS = [cholesky, _qr_packed, qr, _eigh_packed, eigh, eigvalsh, _svd_packed, svd, _singular_values, svdvals]

@@ -34,9 +34,7 @@ def _matrix_shapes(draw):
 
 
 @function_op(np.linalg.diagonal, grads=[_diagonal_grad], name="diagonal", namespaces=LINALG, can_return_view=True,
-             conformance={"shapes": _matrix_shapes, "kwargs": {"offset": [0, 1, -1, 2]},
-                          "skip": "a read-only view, which check_op's in-place step cannot write into: "
-                                  "checked in tests/linalg/test_matrix_helpers.py"})
+             read_only_view=True, conformance={"shapes": _matrix_shapes, "kwargs": {"offset": [0, 1, -1, 2]}})
 def diagonal(x, /, *, offset=0):
     """The ``offset`` diagonal of the matrices in the last two axes, like
     :func:`numpy.linalg.diagonal`: a read-only view (as NumPy's is).
@@ -53,8 +51,6 @@ def diagonal(x, /, *, offset=0):
     """
     return np.linalg.diagonal(x, offset=offset)
 
-
-diagonal.read_only_view = True
 
 
 @reads()  # (the input's shape only)

@@ -234,6 +234,55 @@ def _forward(*xs, spec, optimize=False, dtype=None, order="K", casting="safe"):
     return np.einsum(*_interleave(xs, ins, out), optimize=optimize, dtype=dtype, order=order, casting=casting)
 
 
+# ------------------------------------------- conformance-check arguments
+def _einsum_shapes(n=None):
+    """Operand shapes (1 to 3 operands unless ``n`` is given) with sides 1-3,
+    so that axes often match and can share a label."""
+
+    def shapes(draw):
+        from hypothesis import strategies as st
+
+        count = n if n is not None else draw(st.integers(1, 3))
+        return tuple(tuple(draw(st.lists(st.integers(1, 3), max_size=3))) for _ in range(count))
+
+    return shapes
+
+
+def _einsum_subscripts(draw, shapes):
+    """Valid subscripts for operands of ``shapes``: each axis gets a label
+    already used for an axis of its size, or a new one (repeated labels make
+    diagonals and contractions); the output is implicit or a permutation of
+    some of the labels."""
+    from hypothesis import strategies as st
+
+    sizes = {}
+    terms = []
+    for shape in shapes:
+        term = ""
+        for side in shape:
+            same = [c for c, m in sizes.items() if m == side]
+            c = draw(st.sampled_from(same + [_LETTERS[26 + len(sizes)]]))
+            sizes[c] = side
+            term += c
+        terms.append(term)
+    subscripts = ",".join(terms)
+    if draw(st.booleans()):
+        return subscripts  # (implicit output)
+    labels = draw(st.permutations(sorted(sizes)))
+    return subscripts + "->" + "".join(labels[: draw(st.integers(0, len(labels)))])
+
+
+def _einsum_kwargs(draw, shapes):
+    from hypothesis import strategies as st
+
+    return {"subscripts": _einsum_subscripts(draw, shapes), "optimize": draw(st.booleans())}
+
+
+def _spec_kwargs(draw, shapes):
+    subscripts = _einsum_subscripts(draw, shapes)
+    return {"spec": parse([subscripts, *(np.empty(s) for s in shapes)])[1]}
+
+
 _OPS = {}
 
 
@@ -242,7 +291,7 @@ def _einsum_op(n):
     if op is None:
         op = _OPS[n] = function_op(None, grads=[_rule(i, n) for i in range(n)], nin=n, name=f"_einsum{n}",
                                    namespaces=(), can_return_view=(n == 1),
-                                   conformance={"skip": "checked through einsum in tests/linalg/test_einsum.py"})(_forward)
+                                   conformance={"shapes": _einsum_shapes(n), "kwargs": _spec_kwargs})(_forward)
     return op
 
 
@@ -292,6 +341,8 @@ def _raw(args):
 
 
 einsum = composite_op(_einsum, name="einsum", namespaces=TOP, numpy=np.einsum,
-                      conformance={"skip": "positional subscripts: checked in tests/linalg/test_einsum.py"})
+                      conformance={"shapes": _einsum_shapes(), "kwargs": _einsum_kwargs,
+                                   # (the subscripts come first, then the operands)
+                                   "call": lambda f, *xs, subscripts, **kw: f(subscripts, *xs, **kw)})
 
 DECLARATIONS = [einsum] + [_einsum_op(n) for n in (1, 2, 3, 4)]

@@ -169,8 +169,8 @@ def _slogdet(a, *, constant=None):
     return SlogdetResult(sign, logabsdet)
 
 
-slogdet = composite_op(_slogdet, name="slogdet", namespaces=LINALG, numpy=np.linalg.slogdet,
-                       conformance={"skip": "two results: checked through _slogdet_packed and in tests"})
+slogdet = composite_op(_slogdet, name="slogdet", namespaces=LINALG, numpy=np.linalg.slogdet, domain=_INVERTIBLE,
+                       conformance={**_SQUARE, "nin": 1})
 
 
 # ---------------------------------------------------------------------- pinv

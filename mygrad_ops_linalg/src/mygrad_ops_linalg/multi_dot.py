@@ -101,9 +101,25 @@ def _multi_dot(arrays, *, out=None, constant=None):
     return _chain(list(arrays), constant=constant, out=out)
 
 
+def _chain_shapes(draw):
+    """2 to 4 chained matrices; the first may be a 1-D row, the last a 1-D column."""
+    from hypothesis import strategies as st
+
+    dims = draw(st.lists(st.integers(1, 3), min_size=3, max_size=5))
+    shapes = [(m, n) for m, n in zip(dims, dims[1:])]
+    if draw(st.booleans()):
+        shapes[0] = shapes[0][1:]
+    if draw(st.booleans()):
+        shapes[-1] = shapes[-1][:1]
+    return tuple(shapes)
+
+
+#: (the operands come as one list)
+_CHAIN = {"shapes": _chain_shapes, "call": lambda f, *xs: f(list(xs))}
+
 multi_matmul = composite_op(_multi_matmul, name="multi_matmul", namespaces=TOP,
-                            conformance={"skip": "takes a list: checked in tests/linalg/test_products.py"})
+                            conformance={**_CHAIN, "reference": np.linalg.multi_dot})
 multi_dot = composite_op(_multi_dot, name="multi_dot", namespaces=LINALG, numpy=np.linalg.multi_dot,
-                         conformance={"skip": "takes a list: checked in tests/linalg/test_products.py"})
+                         conformance=_CHAIN)
 
 DECLARATIONS = [multi_matmul, multi_dot]

@@ -144,6 +144,8 @@ def _lstsq(a, b, rcond=None, *, constant=None):
 
 
 lstsq = composite_op(_lstsq, name="lstsq", namespaces=LINALG, numpy=np.linalg.lstsq,
-                     conformance={"skip": "several results: checked through _lstsq_solution and in tests"})
+                     domain=(Domain(structure="full_rank"), Domain()),
+                     conformance={"nin": 2, "shapes": _lstsq_shapes, "dtypes": LAPACK_DTYPES, "atol": 1e-5,
+                                  "rtol": 1e-3})
 
 DECLARATIONS = [solve, _lstsq_solution, lstsq]

@@ -5,7 +5,7 @@ Derivative conventions:
 * ``maximum(x1, x2)`` / ``minimum(x1, x2)``: the gradient goes to the input
   that is strictly larger/smaller; where ``x1 == x2`` it is split evenly
   (half to each: the symmetric subgradient, what central finite differences
-  give). The reference gives 0 to both there (spec 9.16), so a tie blocked
+  give). MyGrad 2.x gives 0 to both there, so a tie blocked
   backprop entirely.
 * ``fmax(x1, x2)`` / ``fmin(x1, x2)``: NaN-ignoring like NumPy's: where one
   input is NaN the result is the other input, which gets the whole gradient;

@@ -408,7 +408,34 @@ def _split_along(ary, indices_or_sections, axis, equal, constant):
     return _pieces(t, _split_bounds(t.shape[ax], indices_or_sections, equal), ax, constant)
 
 
-_SPLIT_CONFORMANCE = {"skip": "returns a list of view tensors; tests/math/test_splitting.py checks them"}
+def _split_conformance(min_ndim, fixed_axis=None, equal=True):
+    """Conformance options of a split: input shapes of at least ``min_ndim``
+    dimensions, then a number of sections (dividing the axis if ``equal``)
+    or split points, and an axis (unless the function fixes it)."""
+
+    def shapes(draw):
+        from hypothesis import strategies as st
+
+        ndim = draw(st.integers(min_ndim, max(min_ndim, 3)))
+        return (tuple(draw(st.integers(1, 4)) for _ in range(ndim)),)
+
+    def kwargs(draw, shapes):
+        from hypothesis import strategies as st
+
+        ndim = len(shapes[0])
+        axis = draw(st.integers(-ndim, ndim - 1)) if fixed_axis is None else fixed_axis(ndim)
+        n = shapes[0][axis]
+        sections = [k for k in range(1, n + 1) if n % k == 0] if equal else list(range(1, n + 2))
+        points = st.lists(st.integers(0, n), max_size=3).map(sorted)
+        out = {"indices_or_sections": draw(st.sampled_from(sections) | points)}
+        if fixed_axis is None:
+            out["axis"] = axis
+        return out
+
+    return {"nin": 1, "shapes": shapes, "kwargs": kwargs}
+
+
+_SPLIT_CONFORMANCE = _split_conformance(1)
 
 
 def _split(ary, indices_or_sections, axis=0, *, constant=None):
@@ -449,7 +476,7 @@ def _array_split(ary, indices_or_sections, axis=0, *, constant=None):
 
 
 array_split = composite_op(_array_split, name="array_split", namespaces=NAMESPACES, numpy=np.array_split,
-                           conformance=_SPLIT_CONFORMANCE)
+                           conformance=_split_conformance(1, equal=False))
 
 
 def _split_at_least(name, ary, min_ndim):
@@ -502,9 +529,12 @@ def _dsplit(ary, indices_or_sections, *, constant=None):
     return _split_along(t, indices_or_sections, 2, True, constant)
 
 
-hsplit = composite_op(_hsplit, name="hsplit", namespaces=NAMESPACES, numpy=np.hsplit, conformance=_SPLIT_CONFORMANCE)
-vsplit = composite_op(_vsplit, name="vsplit", namespaces=NAMESPACES, numpy=np.vsplit, conformance=_SPLIT_CONFORMANCE)
-dsplit = composite_op(_dsplit, name="dsplit", namespaces=NAMESPACES, numpy=np.dsplit, conformance=_SPLIT_CONFORMANCE)
+hsplit = composite_op(_hsplit, name="hsplit", namespaces=NAMESPACES, numpy=np.hsplit,
+                    conformance=_split_conformance(1, lambda ndim: 1 if ndim > 1 else 0))
+vsplit = composite_op(_vsplit, name="vsplit", namespaces=NAMESPACES, numpy=np.vsplit,
+                    conformance=_split_conformance(2, lambda ndim: 0))
+dsplit = composite_op(_dsplit, name="dsplit", namespaces=NAMESPACES, numpy=np.dsplit,
+                    conformance=_split_conformance(3, lambda ndim: 2))
 
 DECLARATIONS = [
     concatenate, stack, hstack, vstack, dstack, column_stack, append,

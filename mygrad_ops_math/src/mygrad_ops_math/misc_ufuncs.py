@@ -1,5 +1,5 @@
 """Other differentiable ufuncs: fabs, copysign, heaviside, deg2rad (``radians``),
-rad2deg (``degrees``), and hypot (declared, not registered: see below).
+rad2deg (``degrees``), hypot.
 
 Derivative conventions:
 
@@ -137,16 +137,27 @@ rad2deg = ufunc_op(
     """,
 )
 
-# Declared and tested, but not registered: the example plugin mygrad-ops-extra
-# (installed with the development requirements) claims ``np.hypot``, and two
-# plugins cannot claim the same NumPy function. Add it to DECLARATIONS (and to
-# the core's table of pack-provided names) once the example stops claiming it.
 hypot = ufunc_op(
     np.hypot,
     lambda g, out, x1, x2: _over(g * x1, out),
     lambda g, out, x1, x2: _over(g * x2, out),
     namespaces=NAMESPACES,
     domain=Domain(-5, 5, exclude=(0,), gap=0.5),
+    doc="""The hypotenuse ``sqrt(x1**2 + x2**2)``, elementwise (like :func:`numpy.hypot`).
+
+    ``hypot(x1, x2, out=None, *, where=True, dtype=None, constant=None)``:
+    ``x1`` gets ``x1 / hypot``, ``x2`` gets ``x2 / hypot`` (both 0 at the origin).
+
+    Examples
+    --------
+    >>> import numpy as np, mygrad as mg
+    >>> x, y = mg.tensor([3., 0.]), mg.tensor([4., 0.])
+    >>> np.hypot(x, y)
+    Tensor([5., 0.])
+    >>> np.hypot(x, y).backward()
+    >>> x.grad, y.grad
+    (array([0.6, 0. ]), array([0.8, 0. ]))
+    """,
 )
 
-DECLARATIONS = [fabs, copysign, heaviside, deg2rad, rad2deg]
+DECLARATIONS = [fabs, copysign, heaviside, deg2rad, rad2deg, hypot]

@@ -22,7 +22,7 @@ import numpy as np
 from numpy.lib.array_utils import normalize_axis_index
 
 import mygrad as mg
-from mygrad.plugin import NONDIFF, composite_op, function_op, reads
+from mygrad.plugin import NONDIFF, Domain, composite_op, function_op, reads
 
 from mygrad_ops_math._common import NAMESPACES as _MATH_NAMESPACES
 
@@ -71,8 +71,9 @@ def _where(condition, x=_MISSING, y=_MISSING, /, *, constant=None):
 
 where = composite_op(
     _where, name="where", namespaces=(*NAMESPACES, "mygrad.indexing_routines"), numpy=np.where,
-    conformance={"skip": "its condition has no gradient, which check_op cannot express; "
-                         "tests/math/test_selection.py checks it with the condition as a keyword"},
+    # the condition is a boolean input without a gradient; x and y broadcast with it
+    domain=(Domain(dtype="bool"), Domain(), Domain()),
+    conformance={"nin": 3},
 )
 
 
@@ -294,9 +295,7 @@ _DIAGONAL_CONFORMANCE = {"shapes": _matrices, "kwargs": _diagonal_kwargs}
 
 
 @function_op(np.diagonal, grads=[_diagonal_grad], namespaces=NAMESPACES, can_return_view=True,
-             conformance={**_DIAGONAL_CONFORMANCE,
-                          "skip": "a read-only view, which check_op's in-place step cannot write into; "
-                                  "tests/math/test_selection.py checks it through a copy"})
+             read_only_view=True, conformance=_DIAGONAL_CONFORMANCE)  # (NumPy's diagonal views are read-only)
 def diagonal(a, offset=0, axis1=0, axis2=1):
     """The ``offset`` diagonal of the 2-D slices over ``axis1``/``axis2``,
     like :func:`numpy.diagonal` (the diagonal becomes the last axis).
@@ -319,8 +318,6 @@ def diagonal(a, offset=0, axis1=0, axis2=1):
     """
     return np.diagonal(a, offset, axis1, axis2)
 
-
-diagonal.read_only_view = True  # (NumPy's diagonal views are read-only)
 
 
 @reads()  # only the input's shape

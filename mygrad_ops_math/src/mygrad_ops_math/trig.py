@@ -1,7 +1,7 @@
 """Trigonometric functions: the ufuncs sin, cos, tan, arcsin, arccos, arctan,
 arctan2, and the functions cot, csc, sec, arccot, arccsc, arcsec.
 
-Derivative conventions (spec 1.3):
+Derivative conventions at singular points:
 
 * ``arcsin``/``arccos`` and ``arccsc``/``arcsec``: the gradient is 0 where
   ``|x| == 1`` (the derivative is infinite there);

@@ -1,7 +1,8 @@
 """mygrad-ops-extra: an example third-party op plugin, one op of each kind.
 
-* ``np.hypot(x, y)`` on tensors -- an elementwise op (a NumPy ufunc and one
-  gradient rule per input): :mod:`mygrad_ops_extra.elementwise`;
+* ``np.ldexp(x, n)`` on tensors -- an elementwise op (a NumPy ufunc and one
+  gradient rule per input; the integer exponent ``n`` has none):
+  :mod:`mygrad_ops_extra.elementwise`;
 * ``mygrad.softplus(x, beta=1.0)`` -- a function with a keyword argument:
   :mod:`mygrad_ops_extra.functions`;
 * ``mygrad.running_max(x, axis=-1)`` -- an op that keeps state between its

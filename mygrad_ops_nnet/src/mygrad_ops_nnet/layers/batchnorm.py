@@ -48,6 +48,8 @@ def _store(target: Any, values: np.ndarray) -> None:
 class BatchNorm(Operation):
     """``batchnorm``'s forward and backward passes (see :func:`batchnorm`)."""
 
+    updated_kwargs = ("running_mean", "running_var")  # (updated in place; backward never reads them)
+
     def __call__(self, x, *params, eps, names, running_mean, running_var, momentum, training):
         self.variables = (x, *params)
         xd = x.data
@@ -185,9 +187,30 @@ def _reference(x, *, eps):
 
 
 def _conformance_shapes(draw):
+    """The batch's shape, then none, one or two per-channel parameters."""
     from hypothesis import strategies as st
 
-    return ((draw(st.integers(2, 4)), draw(st.integers(1, 3)), *draw(st.lists(st.integers(1, 3), max_size=2))),)
+    x = (draw(st.integers(2, 4)), draw(st.integers(1, 3)), *draw(st.lists(st.integers(1, 3), max_size=2)))
+    return (x, *[(x[1],)] * draw(st.integers(0, 2)))
+
+
+def _conformance_kwargs(draw, shapes):
+    from hypothesis import strategies as st
+
+    # which tensors after x are given (by keyword): one parameter is gamma or beta
+    names = {1: (), 2: draw(st.sampled_from([("gamma",), ("beta",)])), 3: ("gamma", "beta")}[len(shapes)]
+    return {"eps": draw(st.sampled_from([0.1, 1.0])), "names": names}
+
+
+def _affine_reference(x, gamma=None, beta=None, *, eps):
+    """The reference with NumPy's scale and shift (for the conformance check)."""
+    y = _reference(x, eps=eps)
+    shape = (1, -1) + (1,) * (np.ndim(x) - 2)
+    if gamma is not None:
+        y = y * np.reshape(gamma, shape)
+    if beta is not None:
+        y = y + np.reshape(beta, shape)
+    return y
 
 
 batchnorm = operation_op(
@@ -197,7 +220,9 @@ batchnorm = operation_op(
     namespaces=NAMESPACES,
     reference=_reference,
     domain=Domain(-5, 5, unique=True),  # (a near-constant channel is ill-conditioned in low precision)
-    conformance={"nin": 1, "shapes": _conformance_shapes, "kwargs": {"eps": [0.1, 1.0]}},
+    # gamma and beta are keyword tensors: `call` passes them by name (to the reference too)
+    conformance={"shapes": _conformance_shapes, "kwargs": _conformance_kwargs, "reference": _affine_reference,
+                 "call": lambda f, x, *tensors, names, **kw: f(x, **dict(zip(names, tensors)), **kw)},
 )
 
 DECLARATIONS = [batchnorm]

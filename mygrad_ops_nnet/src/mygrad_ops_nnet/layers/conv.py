@@ -243,15 +243,18 @@ def _conformance_shapes(draw):
 
     nd = draw(st.integers(1, 2), label="spatial dims")
     n, c, f = draw(st.integers(1, 2)), draw(st.integers(1, 2)), draw(st.integers(1, 2))
+    groups = draw(st.sampled_from([1, 2]), label="groups")
     kernel = tuple(draw(st.integers(1, 2)) for _ in range(nd))
     spatial = tuple(draw(st.integers(k, 4)) for k in kernel)
-    return (n, c, *spatial), (f, c, *kernel)
+    # x, the filters, and a bias (a keyword tensor: see `call`) or not
+    bias = [(f * groups,)] if draw(st.booleans(), label="bias") else []
+    return (n, c * groups, *spatial), (f * groups, c, *kernel), *bias
 
 
 def _conformance_kwargs(draw, shapes):
     from hypothesis import strategies as st
 
-    xs, ws = shapes
+    xs, ws = shapes[:2]
     nd = len(xs) - 2
     padding = tuple(draw(st.integers(0, 1)) for _ in range(nd))
     stride, dilation = [], []
@@ -260,7 +263,12 @@ def _conformance_kwargs(draw, shapes):
         room = x + 2 * p - ((k - 1) * d + 1)
         stride.append(draw(st.sampled_from([s for s in (1, 2, 3) if room % s == 0])))
         dilation.append(d)
-    return {"stride": tuple(stride), "padding": padding, "dilation": tuple(dilation)}
+    return {"stride": tuple(stride), "padding": padding, "dilation": tuple(dilation), "groups": xs[1] // ws[1]}
+
+
+def _conformance_call(f, x, w, *bias, **kwargs):
+    """``conv_nd(x, w, bias=b, ...)``: the bias is a keyword tensor."""
+    return f(x, w, bias=bias[0], **kwargs) if bias else f(x, w, **kwargs)
 
 
 conv_nd = operation_op(
@@ -269,7 +277,7 @@ conv_nd = operation_op(
     name="conv_nd",
     namespaces=NAMESPACES,
     reference=_reference,
-    conformance={"nin": 2, "shapes": _conformance_shapes, "kwargs": _conformance_kwargs},
+    conformance={"shapes": _conformance_shapes, "kwargs": _conformance_kwargs, "call": _conformance_call},
 )
 
 DECLARATIONS = [conv_nd]
