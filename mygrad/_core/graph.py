@@ -148,15 +148,21 @@ def _accumulate_scatter(x, s: Scatter) -> None:
     elif type(cur) is _Pending:
         cur.append(s)
     else:
+        if not cur.flags.writeable:  # a shared upstream (see accumulate)
+            cur = x._grad = np.array(cur)
         s.add_into(cur)
 
 
 def accumulate(x, gi, upstream, op=None, index=0) -> None:
     """Add the gradient contribution ``gi`` into ``x._grad``.
 
-    ``upstream`` is the gradient that was fed to the rule: a contribution that
-    is (a view of) it is copied before it is stored, so that later in-place
-    accumulation never writes into another tensor's gradient.
+    ``upstream`` is the gradient that was fed to the rule. A contribution
+    that *is* it (``add``'s, for instance) is shared, not copied: ``x._grad``
+    becomes a read-only view of it, so that nothing writes into another
+    tensor's gradient through it. Such a gradient is copied on write: a later
+    contribution makes a new array (below), and :attr:`Tensor.grad` gives the
+    tensor an array of its own when it is first read. A contribution that is
+    a view of something else is copied before it is stored.
     """
     if type(gi) is Scatter:
         _accumulate_scatter(x, gi)
@@ -178,12 +184,18 @@ def accumulate(x, gi, upstream, op=None, index=0) -> None:
     if cur is None or type(cur) is _Pending:
         if gi.dtype is not data.dtype and gi.dtype != data.dtype:
             gi = gi.astype(data.dtype)
+        elif gi is upstream and cur is None:
+            gi = gi.view()
+            gi.flags.writeable = False
         elif gi is upstream or gi.base is not None:
             gi = gi.copy()
         if cur is not None:
             for s in cur:
                 s.add_into(gi)
         x._grad = gi
+    elif not cur.flags.writeable:  # shared (above): copy on write
+        cur = x._grad = np.array(cur)
+        cur += gi
     else:
         cur += gi
 

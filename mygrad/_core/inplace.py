@@ -71,7 +71,7 @@ class _SetRegion:
         grads = t._plan.grads
         x = t._ext
         owned = x is not None and x.hidden
-        G = g if owned else g.copy()
+        G = g if owned and g.flags.writeable else g.copy()
         if owned:
             t._grad = None
         region = replay(G, steps)

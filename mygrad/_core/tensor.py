@@ -156,8 +156,10 @@ class Tensor(Vertex):
         if g is UNCONSUMED:
             return None
         if type(g) is _ndarray and not g.flags.writeable:
-            # the seed of a backward pass from this tensor (a read-only broadcast:
-            # see graph._seed), made a gradient array of its own when first read
+            # shared read-only (the seed of a backward pass from this tensor, a
+            # broadcast: graph._seed; or the upstream gradient of an op that
+            # passed it on unchanged: graph.accumulate), made a gradient array
+            # of its own when first read
             g = self._grad = np.array(g)
         return g
 

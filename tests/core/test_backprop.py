@@ -7,6 +7,7 @@ import gc
 import hypothesis.extra.numpy as hnp
 import numpy as np
 import pytest
+from numpy.testing import assert_array_equal
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -452,3 +453,27 @@ def test_mixed_precision_gradients_are_cast_per_input(dtype):
     assert lo.grad.dtype == dtype and hi.grad.dtype == np.float64
     np.testing.assert_array_equal(lo.grad, [3.0, 4.0])
     np.testing.assert_array_equal(hi.grad, [1.0, 2.0])
+
+
+def test_gradient_passed_on_unchanged_is_shared_then_copied_on_write():
+    # `add` passes its upstream gradient on unchanged: the input's gradient
+    # shares it read-only until written (by a later contribution, or by a
+    # user through `.grad`), and never changes another tensor's gradient
+    x = mg.tensor([1.0, 2.0, 3.0])
+    u = x * 1.0
+    s = u + 0.0
+    y = u[0] * 5.0 + (s * s).sum() + u.sum()  # a scatter and a dense contribution after the shared one
+    y.backward()
+    expected_s = 2 * np.array([1.0, 2.0, 3.0])
+    expected_u = expected_s + 1.0 + np.array([5.0, 0.0, 0.0])
+    assert_array_equal(s.grad, expected_s)
+    assert_array_equal(u.grad, expected_u)
+    assert_array_equal(x.grad, expected_u)
+    for t in (x, u, s):
+        assert t.grad.flags.writeable
+    u2 = x * 1.0
+    s2 = u2 + 0.0
+    (s2 * s2).sum().backward()
+    u2.grad[...] = -1.0  # a user writing into one gradient
+    assert_array_equal(s2.grad, 2 * np.array([1.0, 2.0, 3.0]))
+    assert_array_equal(x.grad, 2 * np.array([1.0, 2.0, 3.0]))
