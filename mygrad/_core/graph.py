@@ -153,16 +153,25 @@ def _accumulate_scatter(x, s: Scatter) -> None:
         s.add_into(cur)
 
 
+def _shares(gi: np.ndarray, upstream: np.ndarray) -> bool:
+    """Is ``gi`` the array ``upstream`` or a NumPy view of its memory?"""
+    if gi is upstream:
+        return True
+    base = gi.base
+    return base is not None and (base is upstream or base is upstream.base)
+
+
 def accumulate(x, gi, upstream, op=None, index=0) -> None:
     """Add the gradient contribution ``gi`` into ``x._grad``.
 
     ``upstream`` is the gradient that was fed to the rule. A contribution
-    that *is* it (``add``'s, for instance) is shared, not copied: ``x._grad``
-    becomes a read-only view of it, so that nothing writes into another
-    tensor's gradient through it. Such a gradient is copied on write: a later
-    contribution makes a new array (below), and :attr:`Tensor.grad` gives the
+    that is it or a view of it (``add``'s; ``sum``'s broadcast) is shared, not
+    copied: ``x._grad`` becomes a read-only view of it and ``upstream`` itself
+    is made read-only, so that nothing writes into one tensor's gradient
+    through another's. Shared gradients are copied on write: a later
+    contribution makes a new array (below), and :attr:`Tensor.grad` gives a
     tensor an array of its own when it is first read. A contribution that is
-    a view of something else is copied before it is stored.
+    a view of anything else is copied before it is stored.
     """
     if type(gi) is Scatter:
         _accumulate_scatter(x, gi)
@@ -184,9 +193,10 @@ def accumulate(x, gi, upstream, op=None, index=0) -> None:
     if cur is None or type(cur) is _Pending:
         if gi.dtype is not data.dtype and gi.dtype != data.dtype:
             gi = gi.astype(data.dtype)
-        elif gi is upstream and cur is None:
+        elif cur is None and upstream is not None and _shares(gi, upstream):
             gi = gi.view()
             gi.flags.writeable = False
+            upstream.flags.writeable = False
         elif gi is upstream or gi.base is not None:
             gi = gi.copy()
         if cur is not None:

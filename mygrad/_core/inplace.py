@@ -81,7 +81,7 @@ class _SetRegion:
                 gn = np.where(mask, gn, 0)
             if last is not None:
                 gn = gn * last
-            accumulate(n, gn, G, self, 1)
+            accumulate(n, gn, None, self, 1)  # (a view of G, zeroed below: copied)
         if 0 in grads:
             if key is not NOKEY:
                 region[key] = 0

@@ -149,9 +149,10 @@ def view_grad(v: Vertex) -> Any:
     cache = x.grad_cache
     if cache is not None and cache[0] is bg:
         return cache[1]
-    if bg.base is not None or not _same_layout(bg, base._data):
-        # give the base's gradient its data's memory layout, so that every view
-        # replayed on it is a true view (view.grad.base is base.grad)
+    if bg.base is not None or not bg.flags.writeable or not _same_layout(bg, base._data):
+        # give the base's gradient an array of its own with its data's memory
+        # layout, so that every view replayed on it is a true, writeable view
+        # (view.grad.base is base.grad)
         own = np.empty_like(base._data, dtype=bg.dtype)
         own[...] = bg
         base._grad = bg = own

@@ -477,3 +477,22 @@ def test_gradient_passed_on_unchanged_is_shared_then_copied_on_write():
     u2.grad[...] = -1.0  # a user writing into one gradient
     assert_array_equal(s2.grad, 2 * np.array([1.0, 2.0, 3.0]))
     assert_array_equal(x.grad, 2 * np.array([1.0, 2.0, 3.0]))
+
+
+def test_shared_gradient_owner_writes_do_not_leak():
+    # `sum` passes on a broadcast view of its upstream gradient, `add` the
+    # upstream itself: writing into any one tensor's `.grad` afterwards, in
+    # any order of reading, changes no other tensor's gradient
+    for first in ("owner", "sharer"):
+        x = mg.tensor([[1.0, 2.0], [3.0, 4.0]])
+        u = x * 1.0
+        s = u + 0.0
+        total = s.sum()
+        total.backward()
+        grads = {"owner": s, "sharer": u}
+        a, b = grads[first], grads["sharer" if first == "owner" else "owner"]
+        a.grad[...] = 7.0
+        assert_array_equal(b.grad, np.ones((2, 2)))
+        assert_array_equal(x.grad, np.ones((2, 2)))
+        assert b.grad.flags.writeable and a.grad.flags.writeable
+        assert_array_equal(total.grad, np.array(1.0))
