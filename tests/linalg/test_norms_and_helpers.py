@@ -48,10 +48,22 @@ def test_ord_zero_counts_and_has_zero_gradient():
     np.testing.assert_array_equal(_grad(lambda t: mg.linalg.norm(t, ord=0), x), np.zeros(3))
 
 
-def test_inf_norm_gradient_goes_to_the_first_extremum():
+def test_inf_norm_gradient_is_split_evenly_among_tied_extrema():
     x = np.array([1.0, -3.0, 3.0])
-    np.testing.assert_array_equal(_grad(lambda t: mg.linalg.norm(t, ord=INF), x), [0.0, -1.0, 0.0])
+    np.testing.assert_array_equal(_grad(lambda t: mg.linalg.norm(t, ord=INF), x), [0.0, -0.5, 0.5])
     np.testing.assert_array_equal(_grad(lambda t: mg.linalg.norm(t, ord=-INF), x), [1.0, 0.0, 0.0])
+
+
+@pytest.mark.parametrize("ord, x, expected", [
+    # rows 1 and 2 tie on their |x| sums (0.2 + 0.3 == 0.1 + 0.4 up to rounding)
+    (INF, [[0.1, 0.1], [0.2, -0.3], [-0.1, 0.4]], [[0.0, 0.0], [0.5, -0.5], [-0.5, 0.5]]),
+    # columns 0 and 1 tie (0.1 + 0.4 == 0.2 + 0.3); row 2 and the others do not
+    (1, [[0.1, 0.2], [-0.4, 0.3], [0.0, 0.0]], [[0.5, 0.5], [-0.5, 0.5], [0.0, 0.0]]),
+    # no tie: everything to the one extreme
+    (-INF, [[0.1, 0.2], [0.4, 0.3]], [[1.0, 1.0], [0.0, 0.0]]),
+])
+def test_matrix_norm_ties_of_row_and_column_sums_split_evenly(ord, x, expected):
+    np.testing.assert_allclose(_grad(lambda t: mg.linalg.matrix_norm(t, ord=ord), np.array(x)), expected)
 
 
 @pytest.mark.parametrize("ord", ["fro", "nuc", 1, -1, 2, -2, INF, -INF])

@@ -155,6 +155,12 @@ def test_result_dtype_follows_numpy_with_scalars(sym, dtype, scalar):
             with pytest.raises(type(e)):
                 op(t_left, t_right)
             continue
+        if sym == "**":
+            # NumPy < 2.2 turns `array ** 2` into `np.square(array)` whatever the scalar's
+            # type; mygrad's `**` is the ufunc `np.power` with NumPy 2's promotion (NEP 50),
+            # which is what newer NumPy's operator does too
+            with np.errstate(all="ignore"):
+                expected = np.power(left, right)
         with np.errstate(all="ignore"):
             got = op(t_left, t_right)
         assert isinstance(got, mg.Tensor)

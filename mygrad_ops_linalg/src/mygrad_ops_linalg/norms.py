@@ -8,8 +8,9 @@ Derivative conventions (``nan_to_num=True``, the default):
   or undefined);
 * ``ord=0`` (a count of non-zero entries) has zero gradient;
 * ``ord=inf`` / ``-inf`` (vector), ``1``/``-1``/``inf``/``-inf`` (matrix):
-  the gradient goes to the *first* maximising (minimising) entry, column or
-  row, like ``max``'s;
+  the gradient goes to the maximising (minimising) entry, column or row;
+  where several tie it is split evenly among them (the mean of the one-sided
+  derivatives, which finite differences also give);
 * ``2``/``-2``/``'nuc'`` (matrix) use the singular vectors (the largest or
   smallest singular value's, or all of them): not differentiable where the
   singular values involved are repeated or zero.
@@ -29,17 +30,14 @@ _INF = float("inf")
 
 
 # ------------------------------------------------------------------ helpers
-def _onehot_first(score, axes, largest):
-    """A 0/1 array like ``score`` marking the first (C order over ``axes``)
-    maximum (minimum) of each slice over ``axes``."""
-    nd = score.ndim
-    k = len(axes)
-    moved = np.moveaxis(score, axes, tuple(range(nd - k, nd)))
-    flat = moved.reshape(moved.shape[:nd - k] + (-1,))
-    idx = np.argmax(flat, axis=-1) if largest else np.argmin(flat, axis=-1)
-    hot = np.zeros(flat.shape, dtype=score.dtype)
-    np.put_along_axis(hot, idx[..., None], 1, axis=-1)
-    return np.moveaxis(hot.reshape(moved.shape), tuple(range(nd - k, nd)), axes)
+def _share_extreme(score, axes, largest, terms=1):
+    """Weights like ``score`` that split 1 evenly among the maxima (minima)
+    of each slice over ``axes``: 1 at a unique extreme. Scores that are sums
+    of ``terms`` values count as tied when they differ by rounding only."""
+    extreme = score.max(axis=axes, keepdims=True) if largest else score.min(axis=axes, keepdims=True)
+    eps = np.finfo(score.dtype).eps if score.dtype.kind == "f" else 0.0
+    tied = np.abs(score - extreme) <= 4 * eps * terms * np.abs(extreme)
+    return tied / tied.sum(axis=axes, keepdims=True)
 
 
 def _safe_div(num, den, nan_to_num):
@@ -61,7 +59,7 @@ def vector_grad(x, n, ord, axes, nan_to_num):
         s = np.sign(x)
         return s if nan_to_num else np.where(x == 0, np.nan, s)
     if ord == _INF or ord == -_INF:
-        return np.sign(x) * _onehot_first(np.abs(x), axes, ord > 0)
+        return np.sign(x) * _share_extreme(np.abs(x), axes, ord > 0)
     p = float(ord)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         r = np.sign(x) * (np.abs(x) / n) ** (p - 1)
@@ -86,9 +84,9 @@ def matrix_grad(x, n, ord, axes, nan_to_num):
             i = 0 if ord == 2 else -1
             gm = u[..., :, i, None] * vh[..., None, i, :]
     elif ord in (1, -1):  # the largest (smallest) column sum of |x|
-        gm = np.sign(m) * _onehot_first(np.abs(m).sum(axis=-2), (m.ndim - 2,), ord > 0)[..., None, :]
+        gm = np.sign(m) * _share_extreme(np.abs(m).sum(axis=-2), (m.ndim - 2,), ord > 0, m.shape[-2])[..., None, :]
     elif ord in (_INF, -_INF):  # the largest (smallest) row sum of |x|
-        gm = np.sign(m) * _onehot_first(np.abs(m).sum(axis=-1), (m.ndim - 2,), ord > 0)[..., :, None]
+        gm = np.sign(m) * _share_extreme(np.abs(m).sum(axis=-1), (m.ndim - 2,), ord > 0, m.shape[-1])[..., :, None]
     else:  # pragma: no cover - NumPy rejected it in the forward pass
         raise ValueError(f"Invalid norm order {ord!r} for matrices.")
     return np.moveaxis(gm, (-2, -1), axes)
