@@ -86,11 +86,33 @@ def _split_args(args):
     return operands, [_int_labels(s) for s in subs], (None if out is None else _int_labels(out))
 
 
+#: ``(subscripts, operand ndims) -> spec`` for the string form (parsing
+#: costs more than a small contraction)
+_SPECS: dict = {}
+
+
+def _ndim(x):
+    return x.ndim if isinstance(x, Tensor) else np.ndim(x)
+
+
 def parse(args):
     """Operands and their explicit labels: ``(operands, spec)`` with
     ``spec = (tuple of label tuples, output label tuple)``; ellipses are
     replaced by labels of their own (aligned at the right, like broadcasting).
     """
+    if args and type(args[0]) is str:
+        key = (args[0], tuple(_ndim(x) for x in args[1:]))
+        spec = _SPECS.get(key)
+        if spec is None:
+            spec = _parse(args)[1]
+            if len(_SPECS) >= 512:
+                _SPECS.clear()
+            _SPECS[key] = spec
+        return list(args[1:]), spec
+    return _parse(args)
+
+
+def _parse(args):
     operands, ins, out = _split_args(args)
     used = {lab for labs in ins for lab in labs if lab is not Ellipsis}
     if out is not None:
@@ -99,7 +121,7 @@ def parse(args):
     for x, labs in zip(operands, ins):
         named = sum(lab is not Ellipsis for lab in labs)
         n_ell = labs.count(Ellipsis)
-        nd = x.ndim if isinstance(x, Tensor) else np.ndim(x)
+        nd = _ndim(x)
         if n_ell > 1 or (n_ell == 0 and nd != named) or nd < named:
             raise _Invalid(labs)
         ell_dims.append(nd - named if n_ell else 0)
