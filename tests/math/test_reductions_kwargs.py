@@ -99,7 +99,7 @@ SIGNATURES = list(KWARGS) + list(CUMULATIVE) + [
 
 
 #: parameters of the newest NumPy that older releases' signatures lack
-NEWER_NUMPY_PARAMETERS = {"unique": {"sorted"}}  # (NumPy 2.3)
+NEWER_NUMPY_PARAMETERS = {"unique": {"sorted"}, "argsort": {"descending"}}  # (NumPy 2.3, 2.5)
 
 
 @pytest.mark.parametrize("name", SIGNATURES)

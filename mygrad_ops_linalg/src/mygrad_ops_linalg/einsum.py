@@ -196,8 +196,8 @@ def _pair_by_matmul(a, la, b, lb, keep):
     a2 = np.transpose(a, [la.index(lab) for lab in batch + free_a + contract]).reshape(tuple(ba) + (fa, k))
     b2 = np.transpose(b, [lb.index(lab) for lab in batch + contract + free_b]).reshape(tuple(bb) + (k, fb))
     c = np.matmul(a2, b2)
-    # (in place: a fresh array, not a view, when no transpose follows)
-    c.shape = c.shape[:len(batch)] + tuple(sa[lab] for lab in free_a) + tuple(sb[lab] for lab in free_b)
+    # (a fresh array: the reshape is a view of it, no copy)
+    c = c.reshape(c.shape[:len(batch)] + tuple(sa[lab] for lab in free_a) + tuple(sb[lab] for lab in free_b))
     order = batch + free_a + free_b
     perm = [order.index(lab) for lab in keep]
     return c if perm == sorted(perm) else np.transpose(c, perm)

@@ -242,7 +242,7 @@ def _argwhere(a):
     return np.argwhere(_array(a))
 
 
-def _argsort(a, axis=-1, kind=None, order=None, *, stable=None):
+def _argsort(a, axis=-1, kind=None, order=None, *, stable=None, descending=False):
     """Indices that sort an array along an axis (like :func:`numpy.argsort`).
 
     Examples
@@ -255,7 +255,8 @@ def _argsort(a, axis=-1, kind=None, order=None, *, stable=None):
     array([[1, 0],
            [0, 1]])
     """
-    return np.argsort(_array(a), axis=axis, kind=kind, order=order, stable=stable)
+    newer = {} if descending is False else {"descending": descending}  # (NumPy >= 2.5)
+    return np.argsort(_array(a), axis=axis, kind=kind, order=order, stable=stable, **newer)
 
 
 def _isneginf(x, out=None):
