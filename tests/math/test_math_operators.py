@@ -187,9 +187,12 @@ def test_tensor_tensor_dtype_promotion_matches_numpy(sym, dtypes, shapes):
     a = np.ones(shapes[0], dtype=dtypes[0])
     b = np.ones(shapes[1], dtype=dtypes[1])
     op = OPERATORS[sym]
+    # (NumPy < 2.2's `**` with a 0-d exponent of 0, ±1, 0.5 or 2 skips promotion; mygrad's `**`
+    # is the ufunc np.power, as newer NumPy's operator is)
+    reference = np.power if sym == "**" else op
     with np.errstate(all="ignore"):
         try:
-            expected = op(a, b)
+            expected = reference(a, b)
         except Exception as e:
             with pytest.raises(type(e)):
                 op(mg.tensor(a), mg.tensor(b))
