@@ -153,6 +153,11 @@ def _accumulate_scatter(x, s: Scatter) -> None:
         s.add_into(cur)
 
 
+#: gradients of at least this many elements are shared rather than copied (a
+#: small copy costs less than the view, which also keeps the upstream alive)
+SHARE_MIN_SIZE = 1024
+
+
 def _shares(gi: np.ndarray, upstream: np.ndarray) -> bool:
     """Is ``gi`` the array ``upstream`` or a NumPy view of its memory?"""
     if gi is upstream:
@@ -166,7 +171,7 @@ def accumulate(x, gi, upstream, op=None, index=0) -> None:
 
     ``upstream`` is the gradient that was fed to the rule. A contribution
     that is it or a view of it (``add``'s; ``sum``'s broadcast) is shared, not
-    copied: ``x._grad`` becomes a read-only view of it and ``upstream`` itself
+    copied, when it is large (``SHARE_MIN_SIZE``): ``x._grad`` becomes a read-only view of it and ``upstream`` itself
     is made read-only, so that nothing writes into one tensor's gradient
     through another's. Shared gradients are copied on write: a later
     contribution makes a new array (below), and :attr:`Tensor.grad` gives a
@@ -193,7 +198,7 @@ def accumulate(x, gi, upstream, op=None, index=0) -> None:
     if cur is None or type(cur) is _Pending:
         if gi.dtype is not data.dtype and gi.dtype != data.dtype:
             gi = gi.astype(data.dtype)
-        elif cur is None and upstream is not None and _shares(gi, upstream):
+        elif cur is None and upstream is not None and gi.size >= SHARE_MIN_SIZE and _shares(gi, upstream):
             gi = gi.view()
             gi.flags.writeable = False
             upstream.flags.writeable = False

@@ -455,7 +455,17 @@ def test_mixed_precision_gradients_are_cast_per_input(dtype):
     np.testing.assert_array_equal(hi.grad, [1.0, 2.0])
 
 
-def test_gradient_passed_on_unchanged_is_shared_then_copied_on_write():
+@pytest.fixture(params=["shared", "copied"])
+def share_policy(request, monkeypatch):
+    """Large gradients are shared with their upstream, small ones copied:
+    run a test both ways (0: every size is shared)."""
+    import mygrad._core.graph as graph
+
+    monkeypatch.setattr(graph, "SHARE_MIN_SIZE", 0 if request.param == "shared" else 10**9)
+    return request.param
+
+
+def test_gradient_passed_on_unchanged_is_shared_then_copied_on_write(share_policy):
     # `add` passes its upstream gradient on unchanged: the input's gradient
     # shares it read-only until written (by a later contribution, or by a
     # user through `.grad`), and never changes another tensor's gradient
@@ -479,7 +489,18 @@ def test_gradient_passed_on_unchanged_is_shared_then_copied_on_write():
     assert_array_equal(x.grad, 2 * np.array([1.0, 2.0, 3.0]))
 
 
-def test_shared_gradient_owner_writes_do_not_leak():
+def test_large_gradients_passed_on_unchanged_are_shared_until_read():
+    x = mg.tensor(np.arange(4096.0))
+    u = x * 1.0
+    s = u + 0.0
+    s.sum().backward()
+    assert not u._grad.flags.writeable and np.shares_memory(u._grad, s._grad)  # (shared, not copied)
+    g = u.grad  # (read: an array of its own)
+    assert g.flags.writeable and not np.shares_memory(g, s.grad)
+    assert_array_equal(g, np.ones(4096))
+
+
+def test_shared_gradient_owner_writes_do_not_leak(share_policy):
     # `sum` passes on a broadcast view of its upstream gradient, `add` the
     # upstream itself: writing into any one tensor's `.grad` afterwards, in
     # any order of reading, changes no other tensor's gradient

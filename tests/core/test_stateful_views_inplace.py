@@ -53,8 +53,18 @@ from hypothesis.stateful import (
 )
 
 import mygrad as mg
+import mygrad._core.graph as graph
 from mygrad._core.memory_guard import locked_count
 from mygrad.testing import numerical_gradient
+
+
+@pytest.fixture(autouse=True)
+def _share_every_gradient(monkeypatch):
+    """Backprop shares large gradients with their upstream (read-only, copied
+    on write) and copies small ones: the machines' arrays are small, so make
+    every gradient take the sharing path here."""
+    monkeypatch.setattr(graph, "SHARE_MIN_SIZE", 0)
+
 
 MAX_VIEWS = 6
 MAX_RESULTS = 6

@@ -34,14 +34,25 @@ import functools
 import gc
 
 import numpy as np
+import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 import mygrad as mg
+import mygrad._core.graph as graph
 from mygrad import Operation
 from mygrad._core.memory_guard import locked_count
+
+
+@pytest.fixture(autouse=True)
+def _share_every_gradient(monkeypatch):
+    """Backprop shares large gradients with their upstream (read-only, copied
+    on write) and copies small ones: the machines' arrays are small, so make
+    every gradient take the sharing path here."""
+    monkeypatch.setattr(graph, "SHARE_MIN_SIZE", 0)
+
 
 SHAPES = [(4,), (2, 3), (3, 2)]
 MAX_SLOTS = 10
