@@ -148,9 +148,15 @@ def _accumulate_scatter(x, s: Scatter) -> None:
     elif type(cur) is _Pending:
         cur.append(s)
     else:
-        if not cur.flags.writeable:  # a shared upstream (see accumulate)
-            cur = x._grad = np.array(cur)
-        s.add_into(cur)
+        s.add_into(_writable(x, cur))
+
+
+def _writable(x, cur: np.ndarray) -> np.ndarray:
+    """``x``'s gradient ``cur``, made an array of its own first if it is
+    shared read-only (see :func:`accumulate`): copy on write."""
+    if not cur.flags.writeable:
+        cur = x._grad = np.array(cur)
+    return cur
 
 
 #: gradients of at least this many elements are shared rather than copied (a
@@ -171,12 +177,13 @@ def accumulate(x, gi, upstream, op=None, index=0) -> None:
 
     ``upstream`` is the gradient that was fed to the rule. A contribution
     that is it or a view of it (``add``'s; ``sum``'s broadcast) is shared, not
-    copied, when it is large (``SHARE_MIN_SIZE``): ``x._grad`` becomes a read-only view of it and ``upstream`` itself
-    is made read-only, so that nothing writes into one tensor's gradient
-    through another's. Shared gradients are copied on write: a later
-    contribution makes a new array (below), and :attr:`Tensor.grad` gives a
-    tensor an array of its own when it is first read. A contribution that is
-    a view of anything else is copied before it is stored.
+    copied, when it is large (``SHARE_MIN_SIZE``): ``x._grad`` becomes a
+    read-only view of it and ``upstream`` itself is made read-only, so that
+    nothing writes into one tensor's gradient through another's. Shared
+    gradients are copied on write: a later contribution makes a new array
+    (:func:`_writable`), and :attr:`Tensor.grad` gives a tensor an array of
+    its own when it is first read. A contribution that is a view of anything
+    else is copied before it is stored.
     """
     if type(gi) is Scatter:
         _accumulate_scatter(x, gi)
@@ -208,10 +215,8 @@ def accumulate(x, gi, upstream, op=None, index=0) -> None:
             for s in cur:
                 s.add_into(gi)
         x._grad = gi
-    elif not cur.flags.writeable:  # shared (above): copy on write
-        cur = x._grad = np.array(cur)
-        cur += gi
     else:
+        cur = _writable(x, cur)
         cur += gi
 
 
@@ -425,8 +430,8 @@ def _seed(data: np.ndarray, grad) -> np.ndarray:
 
     No gradient rule and nothing in the core writes into the gradient it is
     given (contributions that are the upstream gradient, or views of it, are
-    copied before they are stored: :func:`accumulate`), so the seed may be a
-    read-only broadcast: ones for a non-scalar tensor (no array of its size
+    copied or shared read-only when they are stored: :func:`accumulate`), so
+    the seed may be a read-only broadcast: ones for a non-scalar tensor (no array of its size
     is made), or the caller's value broadcast. The caller's own array is
     never kept (it could change, and the root's ``.grad`` would change with
     it) unless nobody can write into it any more.

@@ -167,10 +167,10 @@ def depended_on(B) -> bool:
 def sync(B) -> None:
     """Bring root ``B``'s handed-out arrays in line with :func:`protected`."""
     lk = B._lock
-    if not lk:  # HIDDEN
+    if lk == HIDDEN:
         return
-    if B._needs & LOCKING or protected(B):
-        if lk == 1:  # EXPOSED
+    if B._needs & LOCKING or protected(B):  # (protected's first test, inlined: the hot case)
+        if lk == EXPOSED:
             x = B._ext
             a = B._data
             if x is not None and not x.exposed and a.base is None:
@@ -178,12 +178,12 @@ def sync(B) -> None:
                 lock_array(a)
             else:
                 held = _family_arrays(B)
-                x = B._ext
+                x = B._ext  # (_family_arrays gives B a view record if it had none)
                 for a in held:
                     lock_array(a)
             x.held = held
             B._lock = LOCKED
-    elif lk == 2:  # LOCKED
+    elif lk == LOCKED:
         x = B._ext
         held = x.held
         x.held = None

@@ -67,11 +67,7 @@ def add_need(p: Vertex, unit: int) -> None:
     n = p._needs
     p._needs = n + unit
     x = p._ext
-    if x is None:
-        if unit == GUARDED and p._lock == EXPOSED:
-            sync(p)
-        return
-    B = x.base
+    B = None if x is None else x.base
     if B is None:  # a root
         if unit == GUARDED and p._lock == EXPOSED:
             sync(p)
