@@ -7,9 +7,9 @@ through the entry-point group ``mygrad`` of its distribution::
     [project]
     dependencies = ["mygrad>=3.0.0.dev0,<4"]
     [project.entry-points.mygrad]
-    extra = "mygrad_ops_extra"
+    myops = "mygrad_ops_myops"
 
-    # mygrad_ops_extra/__init__.py
+    # mygrad_ops_myops/__init__.py
     import numpy as np
     from mygrad.plugin import hookimpl, ufunc_op
 
