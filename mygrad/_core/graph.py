@@ -185,17 +185,22 @@ def accumulate(x, gi, upstream, op=None, index=0) -> None:
     its own when it is first read. A contribution that is a view of anything
     else is copied before it is stored.
     """
-    if type(gi) is Scatter:
+    data = x._data
+    if type(gi) is _ndarray:
+        if gi.base is None and gi is not upstream and x._grad is None and gi.shape == data.shape \
+                and gi.dtype == data.dtype:
+            x._grad = gi  # (the common case: a new array of the input's shape and dtype)
+            return
+    elif type(gi) is Scatter:
         _accumulate_scatter(x, gi)
         return
-    if type(gi) is not _ndarray:
+    else:
         if isinstance(gi, (np.generic, Real)) and not isinstance(gi, (bool, np.bool_)):
             gi = _asarray(gi)
         elif isinstance(gi, _ndarray):
             gi = gi.view(_ndarray)
         else:
             raise _bad_gradient(op, index, gi)
-    data = x._data
     if gi.shape != data.shape:
         try:
             gi = reduce_broadcast(gi, data.shape)
@@ -232,14 +237,10 @@ def _toposort(root, check: bool = True) -> list:
     """
     seen = {id(root)}
     found = [root]
-    stack = [root]
-    push = stack.append
-    pop = stack.pop
     keep = found.append
     mark = seen.add
     routed = History.alive
-    while stack:
-        t = pop()
+    for t in found:  # (a breadth-first walk over the list it grows)
         if t._op is None:
             continue
         if routed:
@@ -248,7 +249,7 @@ def _toposort(root, check: bool = True) -> list:
         ins = t._inputs
         for i in t._plan.grads:
             p = ins[i]
-            if check and p._seq < 0 and -p._seq > seq:
+            if p._seq < 0 and check and -p._seq > seq:
                 raise InvalidBackprop(
                     "backprop reached a tensor whose computational graph was already "
                     "cleared (by an earlier backward() or clear_graph()); recompute "
@@ -258,7 +259,6 @@ def _toposort(root, check: bool = True) -> list:
             if k not in seen:
                 mark(k)
                 keep(p)
-                push(p)
     if len(found) > 1:
         found.sort(key=_SEQ, reverse=True)
     return found
@@ -402,10 +402,10 @@ def _clear(order) -> None:
         if type(t._grad) is _Pending:
             dense_grad(t)
         if t._op is not None:
-            release(t, alive=True)
-            t._op = None
-            t._inputs = None
-            t._saved = None
+            plan = t._plan
+            if plan is not None and (plan.reads or plan.reads_out):
+                release(t, alive=True)
+            t._op = t._inputs = t._saved = None
         t._seq = stamp
         x = t._ext
         if x is not None:
@@ -425,6 +425,10 @@ def clear_graph(root) -> None:
     _clear(_toposort(root, check=False))
 
 
+#: a read-only 0-d one per dtype: the seed of a scalar root
+_ONE: dict = {}
+
+
 def _seed(data: np.ndarray, grad) -> np.ndarray:
     """The gradient that starts a backward pass from a tensor holding ``data``.
 
@@ -438,7 +442,12 @@ def _seed(data: np.ndarray, grad) -> np.ndarray:
     """
     shape, dtype = data.shape, data.dtype
     if grad is None:
-        one = np.ones((), dtype=dtype)
+        one = _ONE.get(dtype)
+        if one is None:
+            one = np.ones((), dtype=dtype)
+            one.flags.writeable = False
+            if len(_ONE) < 32:
+                _ONE[dtype] = one
         return np.broadcast_to(one, shape) if shape else one
     raw = grad._data if hasattr(grad, "_data") else grad
     seed = _asarray(raw, dtype=dtype)

@@ -120,8 +120,9 @@ class OpNode(Operation):
         self.op = decl
         self.variables = tuple(x for x in (tensor._inputs or ()) if hasattr(x, "_data"))
         saved = tensor._saved
-        if isinstance(saved, dict):  # a function op's keyword arguments
-            self.replay_args, self.replay_kwargs = (), dict(saved)
+        if isinstance(saved, dict):  # a function op's keyword arguments (and the values it keeps)
+            kept = getattr(decl, "keeps", ())
+            self.replay_args, self.replay_kwargs = (), {k: v for k, v in saved.items() if k not in kept}
         elif isinstance(saved, np.ndarray):  # a ufunc's `where` mask
             self.where = saved
 

@@ -36,6 +36,12 @@ class Function(OpDecl):
     constant=None, **op_kwargs)``; the inputs may also be given by keyword
     (``sum(a=t)``), as NumPy allows.
 
+    ``keeps=("name", ...)`` declares values the forward computes anyway and
+    the rules need (a softmax, a factorisation): the forward then returns
+    ``(result, value_1, ...)``, and when the op is recorded each rule gets
+    the values as keyword arguments of those names. They are the op's own
+    arrays (never copied, never guarded); rules must not write into them.
+
     ``read_only_view=True`` (with ``can_return_view=True``) declares that the
     op's views are read-only by nature, like NumPy's ``diagonal`` and
     ``broadcast_to``: writing into them raises NumPy's ``ValueError``, and
@@ -47,7 +53,7 @@ class Function(OpDecl):
     kind = "function"
 
     def __init__(self, forward: Callable, grads: Sequence, *, nin: int = 1, read_only_view: bool = False,
-                 **meta: Any) -> None:
+                 keeps: Sequence[str] = (), **meta: Any) -> None:
         if not callable(forward):
             raise DeclarationError(f"function_op needs a callable forward function, got {forward!r}")
         if not isinstance(nin, int) or isinstance(nin, bool) or nin < 1:
@@ -58,6 +64,7 @@ class Function(OpDecl):
             raise DeclarationError("function_op: read_only_view=True is for ops declared with can_return_view=True")
         self._init_meta(meta.pop("name", None) or getattr(forward, "__name__", "function"), **meta)
         self.read_only_view = read_only_view
+        self.keeps = _kept_names(keeps, meta.get("can_return_view"), inspect.signature(forward), self.name)
         self.forward = forward
         self.grads = tuple(grads)
         self.nin = nin
@@ -78,7 +85,7 @@ class Function(OpDecl):
         self._keyword_input_set = frozenset(n for n in self._keyword_inputs if n is not None)
         self.__signature__ = _public_signature(self._signature)
         self.validate()
-        self._reads = [rule_reads(g, nin, f"{self.name!r}") for g in self.grads]
+        self._reads = [rule_reads(g, nin, f"{self.name!r}", self.keeps) for g in self.grads]
         self.table = plan_table(self.grads, self._reads, GUARDED) if nin <= 4 else []
         self.table_off = plan_table(self.grads, self._reads, UNGUARDED) if nin <= 4 else []
 
@@ -96,7 +103,7 @@ class Function(OpDecl):
                 "rule(s); give one rule per input (NONDIFF for a non-differentiable one)"
             )
         for i, g in enumerate(self.grads):
-            rule_params(g, self.nin, f"{self.name!r} input {i}")
+            rule_params(g, self.nin, f"{self.name!r} input {i}", self.keeps)
 
     def _bind(self, args: tuple, kwargs: dict) -> dict:
         """Positional op arguments -> keyword arguments, by the forward's signature."""
@@ -156,14 +163,34 @@ class Function(OpDecl):
         tracking = mode.track
         coerced = [coerce(a, tracking) for a in args[:nin]]
         values = [c[1] for c in coerced]
-        result = wrap_result(self.forward(*values, **kwargs))
+        result = self.forward(*values, **kwargs)
+        freeze = snapshot_kwargs if kwargs else None
+        if self.keeps:
+            result, freeze = self._kept(result, freeze)
+        result = wrap_result(result)
         inputs = tuple(c[0] for c in coerced)
         states = [c[2] for c in coerced]
         if self.can_return_view and tracking:
             return self._view_result(args, result, inputs, states, constant, mode.guard, kwargs)
         result, owned = unaliased(result, args[:nin], tracking)
-        return finish(self, result, inputs, states, constant, tracking, mode.guard, kwargs, owned,
-                      freeze=snapshot_kwargs if kwargs else None)
+        return finish(self, result, inputs, states, constant, tracking, mode.guard, kwargs, owned, freeze=freeze)
+
+    def _kept(self, returned: Any, freeze: Callable | None) -> tuple:
+        """``(result, freeze)`` for an op that ``keeps`` values: the forward
+        returned ``(result, *kept)``; ``freeze`` adds the kept values to the
+        rules' keyword arguments (when the op is recorded)."""
+        names = self.keeps
+        if type(returned) is not tuple or len(returned) != 1 + len(names):
+            raise DeclarationError(
+                f"{self.name!r} keeps {', '.join(names)}: its forward must return a tuple "
+                f"(result, {', '.join(names)}), got {type(returned).__name__}"
+            )
+        kept = dict(zip(names, returned[1:]))
+
+        def with_kept(kwargs: dict) -> dict:
+            return {**(freeze(kwargs) if freeze is not None else kwargs), **kept}
+
+        return returned[0], with_kept
 
     def _view_result(self, args: tuple, result: np.ndarray, inputs: tuple, states: list, constant: Any,
                      guard: bool, kwargs: dict) -> Tensor:
@@ -217,6 +244,22 @@ def _with_out(decl: OpDecl, inputs: tuple, kwargs: dict, constant: Any, out: Any
     result._lock = EXPOSED
     sync(result)
     return result
+
+
+def _kept_names(keeps: Sequence[str], view: Any, sig: inspect.Signature, name: str) -> tuple:
+    """``function_op(keeps=...)``, checked: identifiers that are not the
+    forward's parameters, for an op that returns no views."""
+    keeps = (keeps,) if isinstance(keeps, str) else tuple(keeps)
+    for k in keeps:
+        if not isinstance(k, str) or not k.isidentifier():
+            raise DeclarationError(f"function_op {name!r}: keeps must be names (identifiers), got {k!r}")
+        if k in sig.parameters or k in ("g", "out"):
+            raise DeclarationError(f"function_op {name!r}: the kept value {k!r} has the name of an argument")
+    if keeps and view:
+        raise DeclarationError(f"function_op {name!r}: an op that returns views cannot keep values")
+    if len(set(keeps)) != len(keeps):
+        raise DeclarationError(f"function_op {name!r}: keeps names a value twice: {keeps}")
+    return keeps
 
 
 def _argument_names(sig: inspect.Signature, nin: int) -> tuple:

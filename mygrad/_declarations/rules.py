@@ -124,10 +124,11 @@ def _plain(rule: Callable) -> bool:
     return type(rule) is types.FunctionType and not rule.__closure__ and not rule.__code__.co_freevars
 
 
-def rule_params(rule: Callable, n_inputs: int, where: str) -> Sequence[str] | None:
+def rule_params(rule: Callable, n_inputs: int, where: str, kept: Sequence[str] = ()) -> Sequence[str] | None:
     """The rule's positional parameter names (for a plain function), or None
     if they cannot be known from its code. Raises :class:`DeclarationError`
-    for a rule that cannot accept ``(g, out, *inputs)``."""
+    for a rule that cannot accept ``(g, out, *inputs)`` (and the ``kept``
+    values' keywords)."""
     if rule is NONDIFF:
         return None
     if not callable(rule):
@@ -139,7 +140,7 @@ def rule_params(rule: Callable, n_inputs: int, where: str) -> Sequence[str] | No
         except (TypeError, ValueError):  # e.g. some builtins
             return None
         try:
-            sig.bind(*range(2 + n_inputs))
+            sig.bind(*range(2 + n_inputs), **dict.fromkeys(kept))
         except TypeError:
             raise DeclarationError(
                 f"{where}: gradient rule {name!r} must accept (g, out, "
@@ -179,7 +180,7 @@ def reads(*, out: bool = False, inputs: Iterable[int] = ()) -> Callable[[Callabl
     return mark
 
 
-def rule_reads(rule: Callable, n_inputs: int, where: str = "op") -> tuple[bool, frozenset]:
+def rule_reads(rule: Callable, n_inputs: int, where: str = "op", kept: Sequence[str] = ()) -> tuple[bool, frozenset]:
     """``(reads_output, {indices of inputs read})`` for a gradient rule.
 
     Found from a plain function's bytecode (or a :func:`reads` declaration);
@@ -194,7 +195,7 @@ def rule_reads(rule: Callable, n_inputs: int, where: str = "op") -> tuple[bool, 
     if declared is not None:
         return declared
     everything = (True, frozenset(range(n_inputs)))
-    params = rule_params(rule, n_inputs, where)
+    params = rule_params(rule, n_inputs, where, kept)
     if params is None:
         return everything
     import dis  # (the standard library's disassembler: imported when a rule is first analysed)

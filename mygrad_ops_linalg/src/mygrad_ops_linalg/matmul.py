@@ -21,7 +21,9 @@ def _matmul_shapes(draw):
 
 @reads(inputs=[1])  # (the first input's shape only)
 def _grad_a(g, out, a, b):
-    a_nd, b_nd = np.ndim(a), np.ndim(b)
+    a_nd, b_nd = a.ndim, b.ndim  # (matmul's operands are arrays: it refuses scalars)
+    if a_nd == 2 and b_nd == 2:  # (the common case, first)
+        return g @ b.T
     if b_nd == 1:
         if a_nd == 1:
             return g * b
@@ -38,7 +40,9 @@ def _grad_a(g, out, a, b):
 
 @reads(inputs=[0])  # (the second input's shape only)
 def _grad_b(g, out, a, b):
-    a_nd, b_nd = np.ndim(a), np.ndim(b)
+    a_nd, b_nd = a.ndim, b.ndim
+    if a_nd == 2 and b_nd == 2:
+        return a.T @ g
     if a_nd == 1:
         if b_nd == 1:
             return g * a

@@ -20,6 +20,7 @@ MODULES = (
     *(f"mygrad_ops_nnet.layers.{name}" for name in _LAYER_MODULES),
     "mygrad_ops_nnet.activations",
     "mygrad_ops_nnet.losses",
+    "mygrad_ops_nnet.elementwise_losses",
     "mygrad_ops_nnet.initializers",
     "mygrad_ops_nnet.optim",
 )

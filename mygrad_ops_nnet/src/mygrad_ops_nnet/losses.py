@@ -1,9 +1,10 @@
 """Loss functions: ``mygrad.nnet.losses`` (also in ``mygrad.nnet``).
 
 MyGrad 2.x's six (softmax_crossentropy, negative_log_likelihood,
-multiclass_hinge, margin_ranking_loss, focal_loss, softmax_focal_loss) and
-mean_squared_error, binary_crossentropy, binary_crossentropy_with_logits.
-Each is one op with its own gradient rule.
+multiclass_hinge, margin_ranking_loss, focal_loss, softmax_focal_loss) here;
+mean_squared_error, binary_crossentropy, binary_crossentropy_with_logits in
+:mod:`mygrad_ops_nnet.elementwise_losses`. Each is one op with its own
+gradient rule.
 
 Every loss takes ``reduction=`` -- ``"mean"``, ``"sum"`` or ``"none"`` (the
 unreduced losses) -- whose default keeps MyGrad 2.x's result:
@@ -30,7 +31,7 @@ import numpy as np
 import mygrad as mg
 from mygrad.plugin import Domain, function_op
 
-from mygrad_ops_nnet.activations import as_float, logsoftmax_of, real_scalar, sigmoid_of, softmax_of
+from mygrad_ops_nnet.activations import as_float, logsoftmax_of, real_scalar, softmax_of
 
 NAMESPACES = ("mygrad.nnet", "mygrad.nnet.losses")
 
@@ -48,7 +49,7 @@ def _check_reduction(reduction):
         raise ValueError(f"reduction must be one of {REDUCTIONS}, got {reduction!r}")
 
 
-def _reduce(loss, reduction):
+def reduce_loss(loss, reduction):
     """The unreduced ``loss`` reduced as asked."""
     _check_reduction(reduction)
     if reduction == "none":
@@ -59,7 +60,7 @@ def _reduce(loss, reduction):
     return total / loss.size if loss.size else np.mean(loss)  # (NumPy: nan and a warning)
 
 
-def _each(g, reduction, size):
+def upstream_each(g, reduction, size):
     """The upstream gradient of each element of the unreduced loss (``size``
     elements): ``g`` spread back over the reduction."""
     return g / size if reduction == "mean" else g
@@ -73,6 +74,18 @@ def _scores(x, name):
     return as_float(x)
 
 
+#: signed integer dtype -> the unsigned one of its size
+_UNSIGNED = {np.dtype(t): np.dtype(t.upper()) for t in "bhilq"}
+
+
+def _outside(y, c):
+    """Does the integer array ``y`` hold a value outside ``[0, c)``?"""
+    u = _UNSIGNED.get(y.dtype)
+    if u is not None:  # (one reduction: a negative label viewed as unsigned is larger than any class)
+        return y.view(u).max() >= c
+    return y.min() < 0 or y.max() >= c
+
+
 def labels(y_true, n, c, name="y_true"):
     """Integer class labels of shape (n,), each in ``[0, c)``."""
     y = _values(y_true)
@@ -80,20 +93,9 @@ def labels(y_true, n, c, name="y_true"):
         raise TypeError(f"`{name}` must hold integer class labels, got dtype {y.dtype}")
     if y.shape != (n,):
         raise ValueError(f"`{name}` must have shape ({n},) (one label per row of the scores), got {y.shape}")
-    if n and (y.min() < 0 or y.max() >= c):
+    if n and _outside(y, c):
         raise IndexError(f"`{name}` holds labels outside [0, {c}): min {y.min()}, max {y.max()}")
     return y
-
-
-def _sum_to(a, shape):
-    """The gradient ``a`` of a value broadcast from ``shape``, summed back to
-    ``shape`` (``a`` may also lack axes of ``shape``)."""
-    if a.shape == shape:
-        return a
-    a = np.broadcast_to(a, np.broadcast_shapes(a.shape, shape))
-    lead = a.ndim - len(shape)
-    axes = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape) if s == 1 and a.shape[lead + i] != 1)
-    return np.sum(a, axis=axes, keepdims=True).reshape(shape)
 
 
 # ------------------------------------------------------- conformance options
@@ -119,32 +121,36 @@ def _focal_kwargs(draw, shapes):
     return kwargs
 
 
-def _elementwise_kwargs(draw, shapes):
-    from hypothesis import strategies as st
-
-    return {"reduction": draw(st.sampled_from(REDUCTIONS))}
-
-
 # ------------------------------------------------------ softmax cross-entropy
+_ONES: dict = {}
+
+
 def _row_sums(a):
     """``a.sum(axis=1, keepdims=True)`` for a 2-D float array (a matrix-vector
     product: much faster than NumPy's reduction over a short last axis)."""
     if a.dtype == np.float16:
         return a.sum(axis=1, keepdims=True)
-    return a @ np.ones((a.shape[1], 1), dtype=a.dtype)
+    key = (a.shape[1], a.dtype)
+    ones = _ONES.get(key)
+    if ones is None:
+        if len(_ONES) > 64:
+            _ONES.clear()
+        ones = _ONES[key] = np.ones((a.shape[1], 1), dtype=a.dtype)
+        ones.flags.writeable = False
+    return a @ ones
 
 
-def _softmax_crossentropy_grad(g, out, x, y_true, reduction="mean"):
-    n = x.shape[0]
-    p = np.exp(x - x.max(axis=1, keepdims=True))
-    p /= _row_sums(p)
+def _softmax_crossentropy_grad(g, out, x, y_true, reduction="mean", *, exp, sums):
+    # the softmax from the forward pass's exponentials and their row sums
+    p = exp / sums
+    n = p.shape[0]
     p[np.arange(n), _values(y_true)] -= 1
-    scale = _each(g, reduction, n)
+    scale = upstream_each(g, reduction, n)
     p *= scale[:, None] if reduction == "none" else scale
     return p
 
 
-@function_op(grads=[_softmax_crossentropy_grad], namespaces=NAMESPACES,
+@function_op(grads=[_softmax_crossentropy_grad], namespaces=NAMESPACES, keeps=("exp", "sums"),
              conformance={"shapes": _SCORE_SHAPES, "kwargs": _label_kwargs})
 def softmax_crossentropy(x, y_true, *, reduction="mean"):
     """Cross-entropy of the softmax of the scores ``x`` (N, C) and the labels
@@ -171,10 +177,12 @@ def softmax_crossentropy(x, y_true, *, reduction="mean"):
     y = labels(y_true, n, c)
     _check_reduction(reduction)
     if not c:  # (then there is no datum either)
-        return _reduce(np.zeros(0, dtype=x.dtype), reduction)
+        return reduce_loss(np.zeros(0, dtype=x.dtype), reduction), x, np.ones((0, 1), dtype=x.dtype)
     z = x - x.max(axis=1, keepdims=True)
-    loss = np.log(_row_sums(np.exp(z))[:, 0]) - z[np.arange(n), y]
-    return _reduce(loss, reduction)
+    picked = z[np.arange(n), y]
+    e = np.exp(z, out=z)
+    s = _row_sums(e)
+    return reduce_loss(np.log(s[:, 0]) - picked, reduction), e, s
 
 
 # --------------------------------------------------- negative log-likelihood
@@ -188,7 +196,7 @@ def _nll_weights(weights, c, dtype):
 def _nll_grad(g, out, x, y_true, weights=None, reduction="mean"):
     n, c = x.shape
     y = _values(y_true)
-    each = -_each(g, reduction, n)
+    each = -upstream_each(g, reduction, n)
     if weights is not None:
         each = each * _nll_weights(weights, c, x.dtype)[y]
     grad = np.zeros_like(x)
@@ -230,7 +238,7 @@ def negative_log_likelihood(x, y_true, *, weights=None, reduction="mean"):
     loss = -x[np.arange(n), y]
     if weights is not None:
         loss = loss * _nll_weights(weights, c, x.dtype)[y]
-    return _reduce(loss, reduction)
+    return reduce_loss(loss, reduction)
 
 
 def _weight_choices(c):
@@ -254,7 +262,7 @@ def _hinge_grad(g, out, x, y_true, hinge=1.0, reduction="mean"):
     y = _values(y_true)
     active = (_hinge_margins(x, y, hinge) > 0).astype(x.dtype)
     active[np.arange(n), y] = -np.sum(active, axis=1)
-    each = _each(g, reduction, n)
+    each = upstream_each(g, reduction, n)
     return active * (each[:, None] if reduction == "none" else each)
 
 
@@ -284,7 +292,7 @@ def multiclass_hinge(x, y_true, hinge=1.0, *, reduction="mean"):
     n, c = x.shape
     y = labels(y_true, n, c)
     _check_reduction(reduction)
-    return _reduce(np.sum(_hinge_margins(x, y, hinge), axis=1), reduction)
+    return reduce_loss(np.sum(_hinge_margins(x, y, hinge), axis=1), reduction)
 
 
 def _hinge_choices():
@@ -314,12 +322,12 @@ def _ranking_active(x1, x2, y, margin):
 
 def _ranking_grad1(g, out, x1, x2, y, margin, reduction="mean"):
     active, yy = _ranking_active(x1, x2, y, margin)
-    return -yy * active * _each(g, reduction, np.size(x1))
+    return -yy * active * upstream_each(g, reduction, np.size(x1))
 
 
 def _ranking_grad2(g, out, x1, x2, y, margin, reduction="mean"):
     active, yy = _ranking_active(x1, x2, y, margin)
-    return yy * active * _each(g, reduction, np.size(x1))
+    return yy * active * upstream_each(g, reduction, np.size(x1))
 
 
 def _ranking_kwargs(draw, shapes):
@@ -368,7 +376,7 @@ def margin_ranking_loss(x1, x2, y, margin, *, reduction="mean"):
         raise ValueError(f"margin_ranking_loss: margin must be >= 0, got {margin}")
     _check_reduction(reduction)
     yy = _ranking_y(y, x1.shape, x1.dtype)
-    return _reduce(np.maximum(margin - yy * (x1 - x2), 0), reduction)
+    return reduce_loss(np.maximum(margin - yy * (x1 - x2), 0), reduction)
 
 
 # --------------------------------------------------------------- focal losses
@@ -391,7 +399,7 @@ def _focal_grad(g, out, class_probs, targets, alpha=1, gamma=0, reduction="none"
         with np.errstate(divide="ignore", invalid="ignore"):
             slope = slope + np.where(one_minus > 0, gamma * one_minus ** (gamma - 1) * np.log(p), 0)
     grad = np.zeros_like(class_probs)
-    grad[rows, t] = alpha * slope * _each(g, reduction, n)
+    grad[rows, t] = alpha * slope * upstream_each(g, reduction, n)
     return grad
 
 
@@ -419,7 +427,7 @@ def focal_loss(class_probs, targets, *, alpha=1, gamma=0, reduction="none"):
     alpha, gamma = _focal_params(alpha, gamma)
     _check_reduction(reduction)
     p = x[np.arange(n), t]
-    return _reduce(-alpha * (1 - p) ** gamma * np.log(p), reduction)
+    return reduce_loss(-alpha * (1 - p) ** gamma * np.log(p), reduction)
 
 
 def _softmax_focal_grad(g, out, scores, targets, alpha=1, gamma=0, reduction="none"):
@@ -436,7 +444,7 @@ def _softmax_focal_grad(g, out, scores, targets, alpha=1, gamma=0, reduction="no
     if gamma:
         with np.errstate(divide="ignore", invalid="ignore"):
             slope = slope + np.where(one_minus > 0, gamma * one_minus ** (gamma - 1) * p * log_p, 0)
-    c = alpha * slope * _each(g, reduction, n)
+    c = alpha * slope * upstream_each(g, reduction, n)
     probs *= -c[:, None]
     probs[rows, t] += c
     return probs
@@ -462,142 +470,10 @@ def softmax_focal_loss(scores, targets, *, alpha=1, gamma=0, reduction="none"):
     alpha, gamma = _focal_params(alpha, gamma)
     _check_reduction(reduction)
     log_p = logsoftmax_of(x, axis=1)[np.arange(n), t]
-    return _reduce(-alpha * (-np.expm1(log_p)) ** gamma * log_p, reduction)
-
-
-# ---------------------------------------------------------- elementwise losses
-def _size(shape):
-    n = 1
-    for side in shape:
-        n *= side
-    return n
-
-
-def _elementwise_inputs(a, b):
-    a, b = np.asarray(a), np.asarray(b)
-    return a, b, np.broadcast_shapes(a.shape, b.shape)
-
-
-def _mse_grad0(g, out, y_pred, y_true, reduction="mean"):
-    y_pred, y_true, shape = _elementwise_inputs(y_pred, y_true)
-    return _sum_to(2 * (y_pred - y_true) * _each(g, reduction, _size(shape)), y_pred.shape)
-
-
-def _mse_grad1(g, out, y_pred, y_true, reduction="mean"):
-    y_pred, y_true, shape = _elementwise_inputs(y_pred, y_true)
-    return _sum_to(2 * (y_true - y_pred) * _each(g, reduction, _size(shape)), y_true.shape)
-
-
-@function_op(grads=[_mse_grad0, _mse_grad1], nin=2, namespaces=NAMESPACES,
-             conformance={"kwargs": _elementwise_kwargs})
-def mean_squared_error(y_pred, y_true, *, reduction="mean"):
-    """``(y_pred - y_true)^2`` elementwise (the inputs broadcast like NumPy's);
-    by default the mean over all elements. Both inputs get gradients.
-
-    Examples
-    --------
-    >>> import mygrad as mg
-    >>> pred = mg.tensor([1., 2., 4.])
-    >>> loss = mg.nnet.mean_squared_error(pred, [1., 1., 1.])
-    >>> loss
-    Tensor(3.33333333)
-    >>> loss.backward()
-    >>> pred.grad
-    array([0.        , 0.66666667, 2.        ])
-    """
-    y_pred, y_true, _ = _elementwise_inputs(y_pred, y_true)
-    d = y_pred - y_true
-    return _reduce(d * d, reduction)
-
-
-_LOG_FLOOR = -100.0
-
-
-def _logs(p):
-    """``log(p)`` and ``log(1 - p)`` (-inf at 0, without a warning)."""
-    with np.errstate(divide="ignore"):
-        return np.log(p), np.log1p(-p)
-
-
-def _bce_grad0(g, out, probs, targets, reduction="mean"):
-    p, t, shape = _elementwise_inputs(probs, targets)
-    log_p, log_q = _logs(p)
-    # the derivative of the clamped logs: 0 where a log is clamped
-    with np.errstate(divide="ignore", invalid="ignore"):
-        d = (1 - t) * np.where(log_q > _LOG_FLOOR, 1 / (1 - p), 0) - t * np.where(log_p > _LOG_FLOOR, 1 / p, 0)
-    return _sum_to(d * _each(g, reduction, _size(shape)), p.shape)
-
-
-def _bce_grad1(g, out, probs, targets, reduction="mean"):
-    p, t, shape = _elementwise_inputs(probs, targets)
-    log_p, log_q = _logs(p)
-    d = np.maximum(log_q, _LOG_FLOOR) - np.maximum(log_p, _LOG_FLOOR)
-    return _sum_to(d * _each(g, reduction, _size(shape)), t.shape)
-
-
-@function_op(grads=[_bce_grad0, _bce_grad1], nin=2, namespaces=NAMESPACES,
-             domain=(Domain(0.05, 0.95), Domain(0, 1)), conformance={"kwargs": _elementwise_kwargs})
-def binary_crossentropy(probs, targets, *, reduction="mean"):
-    """Binary cross-entropy of probabilities ``probs`` (in [0, 1], else
-    ``ValueError``) and targets (0/1 or soft labels):
-    ``-(t log p + (1 - t) log(1 - p))`` elementwise, each log clamped at -100
-    (as PyTorch does: ``p = 0`` or ``1`` gives a finite loss); by default the
-    mean over all elements. Both inputs get gradients. For scores rather than
-    probabilities use :func:`binary_crossentropy_with_logits`.
-
-    Examples
-    --------
-    >>> import mygrad as mg
-    >>> p = mg.tensor([0.9, 0.2])
-    >>> loss = mg.nnet.binary_crossentropy(p, [1., 0.])
-    >>> loss
-    Tensor(0.16425203)
-    >>> loss.backward()
-    >>> p.grad
-    array([-0.55555556,  0.625     ])
-    """
-    p, t, _ = _elementwise_inputs(probs, targets)
-    if p.size and not (np.min(p) >= 0 and np.max(p) <= 1):
-        raise ValueError("binary_crossentropy: `probs` must lie in [0, 1] (for scores use "
-                         "binary_crossentropy_with_logits)")
-    log_p, log_q = _logs(p)
-    return _reduce(-(t * np.maximum(log_p, _LOG_FLOOR) + (1 - t) * np.maximum(log_q, _LOG_FLOOR)), reduction)
-
-
-def _bce_logits_grad0(g, out, logits, targets, reduction="mean"):
-    x, t, shape = _elementwise_inputs(logits, targets)
-    return _sum_to((sigmoid_of(as_float(x)) - t) * _each(g, reduction, _size(shape)), x.shape)
-
-
-def _bce_logits_grad1(g, out, logits, targets, reduction="mean"):
-    x, t, shape = _elementwise_inputs(logits, targets)
-    return _sum_to(-x * _each(g, reduction, _size(shape)), t.shape)
-
-
-@function_op(grads=[_bce_logits_grad0, _bce_logits_grad1], nin=2, namespaces=NAMESPACES,
-             domain=(Domain(-5, 5), Domain(0, 1)), conformance={"kwargs": _elementwise_kwargs})
-def binary_crossentropy_with_logits(logits, targets, *, reduction="mean"):
-    """Binary cross-entropy of ``sigmoid(logits)`` and ``targets``, computed
-    stably as ``max(x, 0) - x t + log(1 + exp(-|x|))``; by default the mean
-    over all elements. Both inputs get gradients.
-
-    Examples
-    --------
-    >>> import mygrad as mg
-    >>> x = mg.tensor([1000., 0.])
-    >>> loss = mg.nnet.binary_crossentropy_with_logits(x, [1., 0.])
-    >>> loss
-    Tensor(0.34657359)
-    >>> loss.backward()
-    >>> x.grad
-    array([0.  , 0.25])
-    """
-    x, t, _ = _elementwise_inputs(logits, targets)
-    x = as_float(x)
-    return _reduce(np.maximum(x, 0) - x * t + np.log1p(np.exp(-np.abs(x))), reduction)
+    return reduce_loss(-alpha * (-np.expm1(log_p)) ** gamma * log_p, reduction)
 
 
 DECLARATIONS = [
     softmax_crossentropy, negative_log_likelihood, multiclass_hinge, margin_ranking_loss, focal_loss,
-    softmax_focal_loss, mean_squared_error, binary_crossentropy, binary_crossentropy_with_logits,
+    softmax_focal_loss,
 ]
