@@ -24,7 +24,8 @@ import numpy as np
 
 from mygrad._core.inplace import assign
 from mygrad._core.modes import no_autodiff
-from mygrad._plugins.registry import REGISTRY, numpy_name
+from mygrad._plugins.entries import numpy_name
+from mygrad._plugins.registry import REGISTRY
 from mygrad._core.tensor import Tensor
 
 __all__ = ["array_ufunc", "array_function", "unwrap"]

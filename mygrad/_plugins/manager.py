@@ -30,7 +30,8 @@ import pluggy
 from mygrad._plugins import hookspecs
 from mygrad._plugins.discovery import PluginEntryPoint, entry_points, read_manifest
 from mygrad._plugins.providers import PACKS
-from mygrad._plugins.registry import LOADED, REGISTRY, Registry
+from mygrad._plugins.entries import LOADED
+from mygrad._plugins.registry import REGISTRY, Registry
 from mygrad.errors import PluginConflictError, PluginError, PluginWarning
 
 __all__ = ["PluginInfo", "PluginManager", "MANAGER"]

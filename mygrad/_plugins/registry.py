@@ -23,7 +23,6 @@ import importlib
 import sys
 import threading
 import types
-from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 import numpy as np
@@ -33,74 +32,11 @@ from mygrad._core.tensor import Tensor
 from mygrad._declarations.base import OpDecl
 from mygrad._declarations.kinds import Export, Table
 from mygrad._declarations.ufunc import Ufunc
+from mygrad._plugins.entries import CORE_PLUGIN, LOADED, Lazy, PluginEntry, as_tuple, numpy_name, resolve_numpy
 from mygrad._plugins.providers import PACKS, TENSOR_ATTRS, describe, provider_of
 from mygrad.errors import DeclarationError, MissingProviderError, PluginConflictError
 
-__all__ = ["Registry", "REGISTRY", "namespace_getattr", "numpy_name", "LOADED"]
-
-CORE_PLUGIN = "mygrad"
-#: what a distribution's status reads when it is loaded (or imported on first use)
-LOADED = "loaded"
-
-
-def numpy_name(func: Any) -> str:
-    """``"numpy.sum"``, ``"numpy.linalg.norm"`` for a NumPy callable."""
-    if isinstance(func, np.ufunc):
-        return f"numpy.{func.__name__}"
-    mod = getattr(func, "__module__", None) or "numpy"
-    if mod.startswith("numpy.") and not mod.startswith("numpy.linalg"):
-        mod = "numpy"  # (np.sum lives in numpy._core.fromnumeric)
-    if mod.startswith("numpy.linalg"):
-        mod = "numpy.linalg"
-    return f"{mod}.{getattr(func, '__name__', repr(func))}"
-
-
-def resolve_numpy(dotted: str) -> Any:
-    """The NumPy callable named ``"numpy.linalg.norm"`` (None if absent)."""
-    parts = dotted.split(".")
-    if parts[0] != "numpy":
-        return None
-    obj: Any = np
-    for p in parts[1:]:
-        obj = getattr(obj, p, None)
-        if obj is None:
-            return None
-    return obj
-
-
-def _as_tuple(x: Any) -> tuple:
-    if x is None:
-        return ()
-    if isinstance(x, (tuple, list)):
-        return tuple(x)
-    return (x,)
-
-
-class Lazy:
-    """A claim reserved by a plugin's manifest (the plugin is not imported yet)."""
-
-    __slots__ = ("plugin",)
-
-    def __init__(self, plugin: str) -> None:
-        self.plugin = plugin
-
-    def __repr__(self) -> str:
-        return f"<lazy claim of plugin {self.plugin!r}>"
-
-
-@dataclass
-class PluginEntry:
-    name: str
-    label: str  # "distribution mygrad-ops-math 3.0", for messages
-    decls: list | None  # None while lazy
-    claims: dict = field(default_factory=dict)  # claim key -> object (or Lazy)
-    names: dict = field(default_factory=dict)  # namespace -> [names]
-    loader: Callable[[], bool] | None = None  # imports and registers a lazy plugin
-
-    @property
-    def lazy(self) -> bool:
-        return self.decls is None
-
+__all__ = ["Registry", "REGISTRY", "namespace_getattr", "namespace_dir", "namespace_module"]
 
 # ------------------------------------------------------------ Tensor attributes
 def _stub(attr: str):
@@ -225,7 +161,7 @@ class Registry:
                 for n in d.public_names:
                     self._check_public(n, ns, d.name, who)
                     claim(("name", ns, n), obj, f"{ns}.{n}")
-            for f in _as_tuple(d.numpy):
+            for f in as_tuple(d.numpy):
                 if not callable(f):
                     raise DeclarationError(f"{d.name!r}: numpy override {f!r} is not callable")
                 claim(("numpy", f), ("op", d), numpy_name(f))

@@ -30,7 +30,8 @@ ORDER = [
     # the core's own ops
     "mygrad._core_ops", "mygrad._core_ops.indexing", "mygrad._core_ops.shaping", "mygrad._core_ops.transposing",
     # plugins: registry, NumPy dispatch, manager
-    "mygrad._plugins", "mygrad._plugins.providers", "mygrad._plugins.hookspecs", "mygrad._plugins.registry",
+    "mygrad._plugins", "mygrad._plugins.providers", "mygrad._plugins.hookspecs", "mygrad._plugins.entries",
+    "mygrad._plugins.registry",
     "mygrad._plugins.dispatch", "mygrad._plugins.discovery", "mygrad._plugins.manager",
     # public API modules
     "mygrad.plugin", "mygrad.plugins", "mygrad._core_plugin", "mygrad.no_grad_funcs", "mygrad.ufuncs",
