@@ -205,14 +205,15 @@ def _einsum(variant, data, sizes):
     if mode == "fwd":
         return Case(forward, lambda: {"loss": np.sum(np.asarray(forward().data) * g)})
 
-    def step():
-        loss = (einsum(subs, *ops) * g).sum()
-        loss.backward()
-        return loss
+    def step():  # the contraction and its backward pass from the upstream gradient g
+        out = einsum(subs, *ops)
+        out.backward(g)
+        return out
 
     def result():
-        loss = step()
-        return {"loss": _loss(loss), **{k: _grad(t) for k, t in zip(names, ops)}}
+        out = step()
+        return {"loss": np.sum(np.asarray(out.data, dtype=np.float64) * g),
+                **{k: _grad(t) for k, t in zip(names, ops)}}
 
     return Case(step, result)
 

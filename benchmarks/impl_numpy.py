@@ -256,7 +256,8 @@ def _rnn(variant, data, sizes):
 
 # ------------------------------------------------------------------------- einsum
 def _einsum_backward(subs, ops, g):
-    """The gradient of sum(einsum(subs, *ops) * g) for each operand."""
+    """The gradient of each operand, given ``g``, the gradient of
+    ``einsum(subs, *ops)`` (the backward pass from ``g``)."""
     if subs == "ii":
         da = np.zeros_like(ops[0])
         np.fill_diagonal(da, g)
@@ -276,16 +277,16 @@ def _einsum(variant, data, sizes):
     def forward():
         return np.einsum(subs, *ops)
 
-    def forward_backward():
+    def forward_backward():  # the contraction and its backward pass from the upstream gradient g
         out = np.einsum(subs, *ops)
-        return (out * g).sum(), _einsum_backward(subs, ops, g)
+        return out, _einsum_backward(subs, ops, g)
 
     if mode == "fwd":
         return Case(forward, lambda: {"loss": (forward() * g).sum()})
 
     def result():
-        loss, grads = forward_backward()
-        return {"loss": loss, **dict(zip(names, grads))}
+        out, grads = forward_backward()
+        return {"loss": (out * g).sum(), **dict(zip(names, grads))}
 
     return Case(forward_backward, result)
 

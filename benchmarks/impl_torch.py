@@ -178,13 +178,13 @@ def _einsum(variant, data, sizes):
 
         return Case(forward, lambda: _out((forward() * g).sum()))
 
-    def step():
+    def step():  # the contraction and its backward pass from the upstream gradient g
         _reset(*ops)
-        loss = (torch.einsum(subs, *ops) * g).sum()
-        loss.backward()
-        return loss
+        out = torch.einsum(subs, *ops)
+        out.backward(g)
+        return out
 
-    return Case(step, lambda: _out(step(), **dict(zip(names, ops))))
+    return Case(step, lambda: _out((step() * g).sum(), **dict(zip(names, ops))))
 
 
 _BUILDERS = {

@@ -161,17 +161,21 @@ class Function(OpDecl):
             return _with_out(self, args[:nin], kwargs, constant, out)
         mode = MODE.get()
         tracking = mode.track
-        coerced = [coerce(a, tracking) for a in args[:nin]]
-        values = [c[1] for c in coerced]
-        result = self.forward(*values, **kwargs)
+        if nin == 1:  # (the common case, without the comprehensions)
+            inp, value, state = coerce(args[0], tracking)
+            inputs, states = (inp,), (state,)
+            result = self.forward(value, **kwargs)
+        else:
+            coerced = [coerce(a, tracking) for a in args[:nin]]
+            inputs = tuple(c[0] for c in coerced)
+            states = tuple(c[2] for c in coerced)
+            result = self.forward(*[c[1] for c in coerced], **kwargs)
         freeze = snapshot_kwargs if kwargs else None
         if self.keeps:
             result, freeze = self._kept(result, freeze)
         result = wrap_result(result)
-        inputs = tuple(c[0] for c in coerced)
-        states = [c[2] for c in coerced]
         if self.can_return_view and tracking:
-            return self._view_result(args, result, inputs, states, constant, mode.guard, kwargs)
+            return self._view_result(args, result, inputs, list(states), constant, mode.guard, kwargs)
         result, owned = unaliased(result, args[:nin], tracking)
         return finish(self, result, inputs, states, constant, tracking, mode.guard, kwargs, owned, freeze=freeze)
 

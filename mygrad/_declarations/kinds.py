@@ -155,6 +155,10 @@ def function_op(numpy: Any = None, *, grads: Sequence[Callable] = (), nin: int =
         like NumPy's ``diagonal`` and ``broadcast_to``: writing into them
         raises NumPy's ``ValueError``, and they stay read-only when the
         memory guard releases their base.
+    ``keeps=("name", ...)``
+        values the forward pass computes anyway and the rules need: the
+        forward returns ``(result, value, ...)`` and, when the op is recorded,
+        each rule gets the values as keyword arguments of those names.
 
     Examples
     --------
