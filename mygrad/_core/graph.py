@@ -57,6 +57,9 @@ def reduce_broadcast(grad: np.ndarray, shape: tuple) -> np.ndarray:
     if grad.shape == shape:
         return grad
     extra = grad.ndim - len(shape)
+    if extra == 1 and grad.shape[1:] == shape:  # (the common case: one leading axis added, e.g. a bias)
+        grad = grad.sum(axis=0)
+        return grad if type(grad) is _ndarray else _asarray(grad)
     if extra < 0:
         raise InvalidGradient(
             f"a gradient of shape {grad.shape} cannot be reduced to the shape {shape} "

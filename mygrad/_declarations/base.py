@@ -6,7 +6,7 @@ tensor (:func:`finish`), and running gradient rules (:func:`run_rules`).
 from __future__ import annotations
 
 import importlib
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, NamedTuple, Sequence
 
 import numpy as np
 
@@ -19,7 +19,7 @@ from mygrad._core.vertices import leaf, null_input_grad, record
 from mygrad._declarations.rules import DEFAULT_DOMAIN, Domain
 from mygrad.errors import DeclarationError
 
-__all__ = ["OpDecl", "finish", "run_rules", "coerce", "wrap_result", "unaliased", "NO_KWARGS"]
+__all__ = ["OpDecl", "finish", "run_rules", "coerce", "wrap_result", "unaliased", "NO_KWARGS", "UfuncSaved"]
 
 _ndarray = np.ndarray
 _asarray = np.asarray
@@ -168,25 +168,56 @@ def wrap_result(out: Any) -> np.ndarray:
 NO_KWARGS: dict = {}
 
 
-def run_rules(decl: Any, t: Tensor, g: np.ndarray, kwargs: dict, mask: Any) -> None:
-    """Backprop through a declared op: each input that gets a gradient gets
-    ``rule(g, out, *inputs, **kwargs)`` (zero where ``mask`` is False)."""
+class UfuncSaved(NamedTuple):
+    """What a ufunc node saves when it has rule keywords: its ``where`` mask
+    (or None) and the keywords for its gradient rules."""
+
+    mask: Any
+    kwargs: dict
+
+
+def run_rules(decl: Any, t: Tensor, g: np.ndarray) -> None:
+    """Backprop through a declared op (the ``backprop`` of ufuncs and
+    functions): each input that gets a gradient gets ``rule(g, out, *inputs,
+    **kwargs)``, zero where the op's ``where`` mask is False.
+
+    ``t._saved`` holds the rules' keyword arguments (a dict: a function op),
+    or a ufunc's mask (an array, or None) or both (:class:`UfuncSaved`)."""
+    s = t._saved
+    if s is None:
+        kwargs, mask = NO_KWARGS, None
+    elif type(s) is dict:
+        kwargs, mask = s, None
+    elif type(s) is UfuncSaved:
+        kwargs, mask = s.kwargs, s.mask
+    else:
+        kwargs, mask = NO_KWARGS, s
     ins = t._inputs
-    if len(ins) == 1:  # (a recorded unary op's input is a tensor)
-        vals = (ins[0]._data,)
-    elif len(ins) == 2:
+    n = len(ins)
+    vals = None
+    if n == 2:
         a, b = ins
-        vals = (a._data if isinstance(a, Tensor) else a, b._data if isinstance(b, Tensor) else b)
+        va = a._data if isinstance(a, Tensor) else a
+        vb = b._data if isinstance(b, Tensor) else b
+    elif n == 1:  # (a recorded unary op's input is a tensor)
+        va = ins[0]._data
     else:
         vals = [p._data if isinstance(p, Tensor) else p for p in ins]
+    # (rules of one or two inputs without keywords are called directly: the common case)
+    direct = vals is None and mask is None and not kwargs
     out = t._data
     grads = decl.grads
     for i in t._plan.grads:
-        if mask is None:
-            gi = grads[i](g, out, *vals, **kwargs) if kwargs else grads[i](g, out, *vals)
+        if direct:
+            gi = grads[i](g, out, va, vb) if n == 2 else grads[i](g, out, va)
         else:
-            with np.errstate(all="ignore"):  # masked-out positions are discarded
-                gi = np.where(mask, grads[i](g, out, *vals, **kwargs), 0)
+            if vals is None:
+                vals = (va, vb) if n == 2 else (va,)
+            if mask is None:
+                gi = grads[i](g, out, *vals, **kwargs)
+            else:
+                with np.errstate(all="ignore"):  # masked-out positions are discarded
+                    gi = np.where(mask, grads[i](g, out, *vals, **kwargs), 0)
         p = ins[i]
         if type(gi) is _ndarray:
             data = p._data

@@ -14,7 +14,7 @@ from mygrad._core.memory_guard import EXPOSED, LOCKING, note_inherited_lock, sna
 from mygrad._core.modes import MODE
 from mygrad._core.state import GUARDED, UNCONSUMED, UNGUARDED, check_constant, root_of
 from mygrad._core.tensor import Tensor
-from mygrad._core.vertices import note_view_need
+from mygrad._core.vertices import note_view_need, null_input_grad, record
 from mygrad._core.views import is_view_of, link_view
 from mygrad._declarations.base import OpDecl, coerce, finish, run_rules, unaliased, wrap_result
 from mygrad._declarations.rules import plan, plan_table, rule_params, rule_reads
@@ -23,6 +23,9 @@ from mygrad.errors import DeclarationError
 __all__ = ["Function"]
 
 _ndarray = np.ndarray
+
+#: the input states of a one-input op applied to a non-constant tensor
+_ONE_VARIABLE = (2,)
 
 
 # --------------------------------------------------------------- functions
@@ -174,6 +177,14 @@ class Function(OpDecl):
         if self.keeps:
             result, freeze = self._kept(result, freeze)
         result = wrap_result(result)
+        if states == _ONE_VARIABLE and tracking and constant is None and not self.can_return_view \
+                and result.base is None and result is not value and result.dtype.kind == "f":
+            # (finish's common case, inline: a new float array from one non-constant tensor)
+            plan = (self.table if mode.guard else self.table_off)[2]
+            t = record(Tensor, result, self, inputs, plan, freeze(kwargs) if freeze is not None else kwargs)
+            if plan.grads:
+                null_input_grad(inputs[0])
+            return t
         if self.can_return_view and tracking:
             return self._view_result(args, result, inputs, list(states), constant, mode.guard, kwargs)
         result, owned = unaliased(result, args[:nin], tracking)
@@ -225,8 +236,7 @@ class Function(OpDecl):
                 sync(root_of(t))
         return t
 
-    def backprop(self, t: Tensor, g: np.ndarray) -> None:
-        run_rules(self, t, g, t._saved, None)
+    backprop = run_rules
 
 
 def _with_out(decl: OpDecl, inputs: tuple, kwargs: dict, constant: Any, out: Any) -> Any:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -12,7 +12,7 @@ from mygrad._core.memory_guard import snapshot_kwargs, snapshot_mask
 from mygrad._core.modes import MODE
 from mygrad._core.state import GUARDED, UNGUARDED, check_constant
 from mygrad._core.tensor import Tensor
-from mygrad._declarations.base import NO_KWARGS, OpDecl, coerce, finish, run_rules, wrap_result
+from mygrad._declarations.base import OpDecl, UfuncSaved, coerce, finish, run_rules, wrap_result
 from mygrad._declarations.fastpath import make_fast_ufunc
 from mygrad._declarations.rules import plan_table, rule_params, rule_reads
 from mygrad.errors import DeclarationError
@@ -21,14 +21,6 @@ __all__ = ["Ufunc", "UfuncSaved"]
 
 
 _UFUNC_KEYWORDS = frozenset({"out", "where", "dtype", "constant", "casting", "order", "subok", "signature"})
-
-
-class UfuncSaved(NamedTuple):
-    """What a ufunc node saves when it has rule keywords: its ``where`` mask
-    (or None) and the keywords for its gradient rules."""
-
-    mask: Any
-    kwargs: dict
 
 
 def _freeze(args: tuple) -> Any:
@@ -169,12 +161,7 @@ class Ufunc(OpDecl):
             np_kwargs["dtype"] = dtype
         return np_kwargs
 
-    def backprop(self, t: Tensor, g: np.ndarray) -> None:
-        s = t._saved
-        if type(s) is UfuncSaved:
-            run_rules(self, t, g, s.kwargs, s.mask)
-        else:
-            run_rules(self, t, g, NO_KWARGS, s)
+    backprop = run_rules
 
     # ------------------------------------------------------ NumPy ufunc methods
     # ``reduce`` and ``accumulate`` are supplied by the declaration (``ufunc_op``'s
