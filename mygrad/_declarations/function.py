@@ -167,7 +167,7 @@ class Function(OpDecl):
         if nin == 1:  # (the common case, without the comprehensions)
             inp, value, state = coerce(args[0], tracking)
             inputs, states = (inp,), (state,)
-            result = self.forward(value, **kwargs)
+            result = self.forward(value, **kwargs) if kwargs else self.forward(value)
         else:
             coerced = [coerce(a, tracking) for a in args[:nin]]
             inputs = tuple(c[0] for c in coerced)
