@@ -180,8 +180,8 @@ def accumulate(x, gi, upstream, op=None, index=0) -> None:
 
     ``upstream`` is the gradient that was fed to the rule. A contribution
     that is it or a view of it (``add``'s; ``sum``'s broadcast) is shared, not
-    copied, when it is large (``SHARE_MIN_SIZE``): ``x._grad`` becomes a
-    read-only view of it and ``upstream`` itself is made read-only, so that
+    copied, when it is large (``SHARE_MIN_SIZE``): ``upstream`` is made
+    read-only and ``x._grad`` is it (or a read-only view of it), so that
     nothing writes into one tensor's gradient through another's. Shared
     gradients are copied on write: a later contribution makes a new array
     (:func:`_writable`), and :attr:`Tensor.grad` gives a tensor an array of
@@ -214,9 +214,10 @@ def accumulate(x, gi, upstream, op=None, index=0) -> None:
         if gi.dtype is not data.dtype and gi.dtype != data.dtype:
             gi = gi.astype(data.dtype)
         elif cur is None and upstream is not None and gi.size >= SHARE_MIN_SIZE and _shares(gi, upstream):
-            gi = gi.view()
-            gi.flags.writeable = False
             upstream.flags.writeable = False
+            if gi is not upstream:  # (the upstream itself is stored as it is: read-only now)
+                gi = gi.view()
+                gi.flags.writeable = False
         elif gi is upstream or gi.base is not None:
             gi = gi.copy()
         if cur is not None:
