@@ -57,19 +57,17 @@ def reduce_broadcast(grad: np.ndarray, shape: tuple) -> np.ndarray:
     if grad.shape == shape:
         return grad
     extra = grad.ndim - len(shape)
-    if extra == 1 and grad.shape[1:] == shape:  # (the common case: one leading axis added, e.g. a bias)
-        grad = grad.sum(axis=0)
-        return grad if type(grad) is _ndarray else _asarray(grad)
     if extra < 0:
         raise InvalidGradient(
             f"a gradient of shape {grad.shape} cannot be reduced to the shape {shape} "
             "of its input (it has fewer dimensions)"
         )
     if extra:
-        grad = grad.sum(axis=tuple(range(extra)))
-    axes = tuple(i for i, (n, m) in enumerate(zip(shape, grad.shape)) if n == 1 and m != 1)
-    if axes:
-        grad = grad.sum(axis=axes, keepdims=True)
+        grad = grad.sum(axis=tuple(range(extra)) if extra > 1 else 0)
+    if grad.shape != shape:  # (axes of size 1 in ``shape``; none when only leading axes were added)
+        axes = tuple(i for i, (n, m) in enumerate(zip(shape, grad.shape)) if n == 1 and m != 1)
+        if axes:
+            grad = grad.sum(axis=axes, keepdims=True)
     if type(grad) is not _ndarray:  # a full reduction gives a NumPy scalar
         grad = _asarray(grad)
     if grad.shape != shape:
@@ -406,9 +404,7 @@ def _clear(order) -> None:
         if type(t._grad) is _Pending:
             dense_grad(t)
         if t._op is not None:
-            plan = t._plan
-            if plan is not None and (plan.reads or plan.reads_out):
-                release(t, alive=True)
+            release(t, alive=True)
             t._op = t._inputs = t._saved = None
         t._seq = stamp
         x = t._ext

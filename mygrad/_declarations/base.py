@@ -219,15 +219,9 @@ def run_rules(decl: Any, t: Tensor, g: np.ndarray) -> None:
                 with np.errstate(all="ignore"):  # masked-out positions are discarded
                     gi = np.where(mask, grads[i](g, out, *vals, **kwargs), 0)
         p = ins[i]
-        if type(gi) is _ndarray:
-            data = p._data
-            if gi.shape == data.shape:
-                if gi.base is None and gi is not g and p._grad is None and gi.dtype == data.dtype:
-                    p._grad = gi  # (accumulate's common case, inline: a new array, the first contribution)
-                    continue
-            elif gi.shape != g.shape:
-                # a rule returns the input's shape or the output's (broadcast) shape, nothing else
-                raise bad_shape(decl, i, gi.shape, data.shape, g.shape)
+        # a rule returns the input's shape or the output's (broadcast) shape, nothing else
+        if type(gi) is _ndarray and gi.shape != p._data.shape and gi.shape != g.shape:
+            raise bad_shape(decl, i, gi.shape, p._data.shape, g.shape)
         accumulate(p, gi, g, decl, i)
 
 

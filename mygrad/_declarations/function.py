@@ -179,14 +179,15 @@ class Function(OpDecl):
         result = wrap_result(result)
         if states == _ONE_VARIABLE and tracking and constant is None and not self.can_return_view \
                 and result.base is None and result is not value and result.dtype.kind == "f":
-            # (finish's common case, inline: a new float array from one non-constant tensor)
+            # (the common case of unaliased() and finish(), inline: a new float array from one
+            # non-constant tensor; they decide everything else)
             plan = (self.table if mode.guard else self.table_off)[2]
             t = record(Tensor, result, self, inputs, plan, freeze(kwargs) if freeze is not None else kwargs)
             if plan.grads:
                 null_input_grad(inputs[0])
             return t
         if self.can_return_view and tracking:
-            return self._view_result(args, result, inputs, list(states), constant, mode.guard, kwargs)
+            return self._view_result(args, result, inputs, states, constant, mode.guard, kwargs)
         result, owned = unaliased(result, args[:nin], tracking)
         return finish(self, result, inputs, states, constant, tracking, mode.guard, kwargs, owned, freeze=freeze)
 
@@ -207,7 +208,7 @@ class Function(OpDecl):
 
         return returned[0], with_kept
 
-    def _view_result(self, args: tuple, result: np.ndarray, inputs: tuple, states: list, constant: Any,
+    def _view_result(self, args: tuple, result: np.ndarray, inputs: tuple, states: Sequence[int], constant: Any,
                      guard: bool, kwargs: dict) -> Tensor:
         """A view-capable op's result: link it to the input tensor whose
         memory it views (inputs that were not tensors are never bases)."""

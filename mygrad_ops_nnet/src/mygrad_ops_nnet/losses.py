@@ -126,15 +126,21 @@ _ONES: dict = {}
 _ROWS: dict = {}
 
 
+def _cached(cache, key, make, *args):
+    """A read-only array ``make(*args)``, kept in ``cache`` under ``key``
+    (emptied when it holds 64 arrays)."""
+    arr = cache.get(key)
+    if arr is None:
+        if len(cache) >= 64:
+            cache.clear()
+        arr = cache[key] = make(*args)
+        arr.flags.writeable = False
+    return arr
+
+
 def _rows(n):
-    """``np.arange(n)`` (read-only, cached: the row index of every batch)."""
-    rows = _ROWS.get(n)
-    if rows is None:
-        if len(_ROWS) > 64:
-            _ROWS.clear()
-        rows = _ROWS[n] = np.arange(n)
-        rows.flags.writeable = False
-    return rows
+    """``np.arange(n)``: the row index of every batch of ``n``."""
+    return _cached(_ROWS, n, np.arange, n)
 
 
 def _row_sums(a):
@@ -142,14 +148,8 @@ def _row_sums(a):
     product: much faster than NumPy's reduction over a short last axis)."""
     if a.dtype == np.float16:
         return a.sum(axis=1, keepdims=True)
-    key = (a.shape[1], a.dtype)
-    ones = _ONES.get(key)
-    if ones is None:
-        if len(_ONES) > 64:
-            _ONES.clear()
-        ones = _ONES[key] = np.ones((a.shape[1], 1), dtype=a.dtype)
-        ones.flags.writeable = False
-    return a @ ones
+    c = a.shape[1]
+    return a @ _cached(_ONES, (c, a.dtype), np.ones, (c, 1), a.dtype)
 
 
 def _softmax_crossentropy_grad(g, out, x, y_true, reduction="mean", *, exp, sums):
