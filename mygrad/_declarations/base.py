@@ -10,7 +10,7 @@ from typing import Any, Callable, Iterable, NamedTuple, Sequence
 
 import numpy as np
 
-from mygrad._core.graph import accumulate, bad_shape
+from mygrad._core.graph import accumulate
 from mygrad._core.modes import MODE
 from mygrad._core.refresh import touch
 from mygrad._core.state import GUARDED, UNGUARDED, check_dtype, resolve_constant
@@ -182,8 +182,27 @@ def run_rules(decl: Any, t: Tensor, g: np.ndarray) -> None:
     **kwargs)``, zero where the op's ``where`` mask is False.
 
     ``t._saved`` holds the rules' keyword arguments (a dict: a function op),
-    or a ufunc's mask (an array, or None) or both (:class:`UfuncSaved`)."""
+    or a ufunc's mask (an array, or None) or both (:class:`UfuncSaved`).
+    A rule returns the input's shape or the output's (broadcast) shape
+    (:func:`accumulate` checks it)."""
     s = t._saved
+    ins = t._inputs
+    out = t._data
+    grads = decl.grads
+    if s is None or (type(s) is dict and not s):  # (no keywords, no mask: the common case, direct calls)
+        n = len(ins)
+        if n == 2:
+            a, b = ins
+            va = a._data if isinstance(a, Tensor) else a
+            vb = b._data if isinstance(b, Tensor) else b
+            for i in t._plan.grads:
+                accumulate(ins[i], grads[i](g, out, va, vb), g, decl, i, True)
+            return
+        if n == 1:  # (a recorded unary op's input is a tensor)
+            va = ins[0]._data
+            for i in t._plan.grads:
+                accumulate(ins[i], grads[i](g, out, va), g, decl, i, True)
+            return
     if s is None:
         kwargs, mask = NO_KWARGS, None
     elif type(s) is dict:
@@ -192,37 +211,14 @@ def run_rules(decl: Any, t: Tensor, g: np.ndarray) -> None:
         kwargs, mask = s.kwargs, s.mask
     else:
         kwargs, mask = NO_KWARGS, s
-    ins = t._inputs
-    n = len(ins)
-    vals = None
-    if n == 2:
-        a, b = ins
-        va = a._data if isinstance(a, Tensor) else a
-        vb = b._data if isinstance(b, Tensor) else b
-    elif n == 1:  # (a recorded unary op's input is a tensor)
-        va = ins[0]._data
-    else:
-        vals = [p._data if isinstance(p, Tensor) else p for p in ins]
-    # (rules of one or two inputs without keywords are called directly: the common case)
-    direct = vals is None and mask is None and not kwargs
-    out = t._data
-    grads = decl.grads
+    vals = [p._data if isinstance(p, Tensor) else p for p in ins]
     for i in t._plan.grads:
-        if direct:
-            gi = grads[i](g, out, va, vb) if n == 2 else grads[i](g, out, va)
+        if mask is None:
+            gi = grads[i](g, out, *vals, **kwargs)
         else:
-            if vals is None:
-                vals = (va, vb) if n == 2 else (va,)
-            if mask is None:
-                gi = grads[i](g, out, *vals, **kwargs)
-            else:
-                with np.errstate(all="ignore"):  # masked-out positions are discarded
-                    gi = np.where(mask, grads[i](g, out, *vals, **kwargs), 0)
-        p = ins[i]
-        # a rule returns the input's shape or the output's (broadcast) shape, nothing else
-        if type(gi) is _ndarray and gi.shape != p._data.shape and gi.shape != g.shape:
-            raise bad_shape(decl, i, gi.shape, p._data.shape, g.shape)
-        accumulate(p, gi, g, decl, i)
+            with np.errstate(all="ignore"):  # masked-out positions are discarded
+                gi = np.where(mask, grads[i](g, out, *vals, **kwargs), 0)
+        accumulate(ins[i], gi, g, decl, i, True)
 
 
 def finish(decl: OpDecl, result: np.ndarray, inputs: tuple, states: Sequence[int], constant: Any,

@@ -122,14 +122,15 @@ class Function(OpDecl):
         (the call's own dict), by the names precomputed from the forward's
         signature; :meth:`_bind` for what they cannot express."""
         names = self._positional
-        nin = self.nin
-        if names is None or len(args) - nin > len(names):
+        extra = args[self.nin:]
+        if names is None or len(extra) > len(names):
             return self._bind(args, kwargs)
-        for i in range(nin, len(args)):
-            name = names[i - nin]
+        if not kwargs:  # (the common case)
+            return dict(zip(names, extra))
+        for name in names[: len(extra)]:
             if name in kwargs:
                 raise TypeError(f"{self.name}() got multiple values for argument '{name}'")
-            kwargs[name] = args[i]
+        kwargs.update(zip(names, extra))
         return kwargs
 
     def _inputs_by_keyword(self, args: tuple, kwargs: dict) -> tuple:
@@ -158,10 +159,12 @@ class Function(OpDecl):
         if kwargs and not self._keyword_input_set.isdisjoint(kwargs):
             name = next(k for k in self._keyword_inputs if k in kwargs)
             raise TypeError(f"{self.name}() got multiple values for argument '{name}'")
-        check_constant(constant)
-        out = kwargs.pop("out", None) if "out" in kwargs else None
-        if out is not None:
-            return _with_out(self, args[:nin], kwargs, constant, out)
+        if constant is not None:
+            check_constant(constant)
+        if "out" in kwargs:
+            out = kwargs.pop("out")
+            if out is not None:
+                return _with_out(self, args[:nin], kwargs, constant, out)
         mode = MODE.get()
         tracking = mode.track
         if nin == 1:  # (the common case, without the comprehensions)
@@ -173,40 +176,40 @@ class Function(OpDecl):
             inputs = tuple(c[0] for c in coerced)
             states = tuple(c[2] for c in coerced)
             result = self.forward(*[c[1] for c in coerced], **kwargs)
-        freeze = snapshot_kwargs if kwargs else None
+        kept = None
         if self.keeps:
-            result, freeze = self._kept(result, freeze)
+            result, kept = self._kept(result)
         result = wrap_result(result)
         if states == _ONE_VARIABLE and tracking and constant is None and not self.can_return_view \
                 and result.base is None and result is not value and result.dtype.kind == "f":
             # (the common case of unaliased() and finish(), inline: a new float array from one
             # non-constant tensor; they decide everything else)
             plan = (self.table if mode.guard else self.table_off)[2]
-            t = record(Tensor, result, self, inputs, plan, freeze(kwargs) if freeze is not None else kwargs)
+            saved = snapshot_kwargs(kwargs) if kwargs else kwargs
+            t = record(Tensor, result, self, inputs, plan, saved if kept is None else {**saved, **kept})
             if plan.grads:
                 null_input_grad(inputs[0])
             return t
         if self.can_return_view and tracking:
             return self._view_result(args, result, inputs, states, constant, mode.guard, kwargs)
         result, owned = unaliased(result, args[:nin], tracking)
+        if kept is not None:
+            freeze = _with_kept(kept)
+        else:
+            freeze = snapshot_kwargs if kwargs else None
         return finish(self, result, inputs, states, constant, tracking, mode.guard, kwargs, owned, freeze=freeze)
 
-    def _kept(self, returned: Any, freeze: Callable | None) -> tuple:
-        """``(result, freeze)`` for an op that ``keeps`` values: the forward
-        returned ``(result, *kept)``; ``freeze`` adds the kept values to the
-        rules' keyword arguments (when the op is recorded)."""
+    def _kept(self, returned: Any) -> tuple:
+        """``(result, kept)`` for an op that ``keeps`` values: the forward
+        returned ``(result, *kept)``; ``kept`` maps their names to them (the
+        rules get them as keyword arguments when the op is recorded)."""
         names = self.keeps
         if type(returned) is not tuple or len(returned) != 1 + len(names):
             raise DeclarationError(
                 f"{self.name!r} keeps {', '.join(names)}: its forward must return a tuple "
                 f"(result, {', '.join(names)}), got {type(returned).__name__}"
             )
-        kept = dict(zip(names, returned[1:]))
-
-        def with_kept(kwargs: dict) -> dict:
-            return {**(freeze(kwargs) if freeze is not None else kwargs), **kept}
-
-        return returned[0], with_kept
+        return returned[0], dict(zip(names, returned[1:]))
 
     def _view_result(self, args: tuple, result: np.ndarray, inputs: tuple, states: Sequence[int], constant: Any,
                      guard: bool, kwargs: dict) -> Tensor:
@@ -238,6 +241,16 @@ class Function(OpDecl):
         return t
 
     backprop = run_rules
+
+
+def _with_kept(kept: dict) -> Callable:
+    """What a node that keeps values saves: its snapshotted keyword
+    arguments and the ``kept`` values (for :func:`finish`'s ``freeze``)."""
+
+    def with_kept(kwargs: dict) -> dict:
+        return {**(snapshot_kwargs(kwargs) if kwargs else kwargs), **kept}
+
+    return with_kept
 
 
 def _with_out(decl: OpDecl, inputs: tuple, kwargs: dict, constant: Any, out: Any) -> Any:

@@ -21,6 +21,10 @@ __all__ = ["Ufunc", "UfuncSaved"]
 
 
 _UFUNC_KEYWORDS = frozenset({"out", "where", "dtype", "constant", "casting", "order", "subok", "signature"})
+#: keywords of NumPy's generalized ufuncs that choose the axes the op works on:
+#: a gufunc declaration that lists them in ``keywords`` gets them in its rules
+#: (and NumPy gets them too); one that does not refuses them
+_LAYOUT_KEYWORDS = frozenset({"axes", "axis", "keepdims"})
 
 
 def _freeze(args: tuple) -> Any:
@@ -41,7 +45,11 @@ class Ufunc(OpDecl):
     dtype=None, constant=None, **kwargs)``; other NumPy ufunc keywords
     (``casting``, ``order``, ...) are passed to NumPy. ``keywords`` (name ->
     default) are extra keywords that NumPy's ufunc does not take: they go to
-    the gradient rules (e.g. ``absolute``'s ``nan_to_num``).
+    the gradient rules (e.g. ``absolute``'s ``nan_to_num``). A generalized
+    ufunc (``matmul``) may list NumPy's ``axes``, ``axis`` and ``keepdims``
+    there: they then go to NumPy and to the rules, which must honour them;
+    a generalized ufunc that does not list them refuses them
+    (``NotImplementedError``), so that no gradient assumes the wrong axes.
     """
 
     kind = "ufunc"
@@ -54,6 +62,8 @@ class Ufunc(OpDecl):
         for k in self.keywords:
             if not isinstance(k, str) or not k.isidentifier() or k in _UFUNC_KEYWORDS:
                 raise DeclarationError(f"ufunc_op keywords: {k!r} is not an identifier of its own")
+            if k in _LAYOUT_KEYWORDS and numpy_ufunc.signature is None:
+                raise DeclarationError(f"ufunc_op keywords: {k!r} is a keyword of generalized ufuncs only")
         self.method_impls = _method_impls(numpy_ufunc, meta)  # (meta `reduce=`, `accumulate=`)
         meta.setdefault("numpy", numpy_ufunc)
         self._init_meta(meta.pop("name", None) or numpy_ufunc.__name__, **meta)
@@ -137,9 +147,11 @@ class Ufunc(OpDecl):
         tracking = mode.track
         coerced = [coerce(a, tracking) for a in args]
         rule_kwargs = None
-        if self.keywords and kwargs:
-            rule_kwargs = {k: kwargs[k] for k in self.keywords if k in kwargs}
-            kwargs = {k: v for k, v in kwargs.items() if k not in self.keywords}
+        if kwargs:
+            if self.signature is not None:
+                self._check_layout(kwargs)
+            if self.keywords:
+                rule_kwargs = {k: kwargs[k] for k in self.keywords if k in kwargs}
         np_kwargs = self.numpy_kwargs(where, dtype, kwargs)
         if out is not None:
             np_kwargs["out"] = out
@@ -152,9 +164,19 @@ class Ufunc(OpDecl):
         return finish(self, result, tuple(c[0] for c in coerced), states, constant, tracking, mode.guard,
                       (where, rule_kwargs), owned=out is None, freeze=_freeze)
 
+    def _check_layout(self, kwargs: dict) -> None:
+        """Refuse the gufunc keywords choosing axes that the rules do not handle."""
+        for k in _LAYOUT_KEYWORDS.intersection(kwargs):
+            if k not in self.keywords:
+                raise NotImplementedError(
+                    f"mygrad's {self.name!r} does not support NumPy's `{k}=` keyword (its gradient "
+                    "rules assume the default axes); move the axes with mygrad.moveaxis instead"
+                )
+
     def numpy_kwargs(self, where: Any, dtype: Any, kwargs: dict) -> dict:
         """The keyword arguments for the NumPy ufunc (a new dict)."""
-        np_kwargs = {k: v for k, v in kwargs.items() if k not in self.keywords}
+        own = self.keywords
+        np_kwargs = {k: v for k, v in kwargs.items() if k not in own or k in _LAYOUT_KEYWORDS}
         if where is not True:
             np_kwargs["where"] = where
         if dtype is not None:

@@ -221,3 +221,18 @@ def test_singular_and_indefinite_inputs_raise_linalg_error():
         mg.linalg.qr(mg.tensor(np.ones(3)))
     with pytest.raises(TypeError):
         mg.linalg.inv(mg.tensor(np.eye(2, dtype=np.float16)))
+
+
+@pytest.mark.parametrize("f", [
+    mg.linalg.qr, lambda x: mg.linalg.qr(x, mode="complete"), mg.linalg.eigh, mg.linalg.svd,
+    lambda x: mg.linalg.svd(x, full_matrices=False), mg.linalg.slogdet])
+def test_factorisations_of_an_empty_batch(f):
+    # NumPy returns empty results for a stack of zero matrices
+    x = mg.tensor(np.zeros((0, 3, 3)))
+    results = f(x)
+    numpy_f = {mg.linalg.qr: np.linalg.qr, mg.linalg.eigh: np.linalg.eigh, mg.linalg.svd: np.linalg.svd,
+               mg.linalg.slogdet: np.linalg.slogdet}.get(f)
+    if numpy_f is not None:
+        assert [r.shape for r in results] == [r.shape for r in numpy_f(x.data)]
+    sum(r.sum() for r in results if not r.constant).backward()
+    assert x.grad.shape == (0, 3, 3)

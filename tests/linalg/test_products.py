@@ -124,7 +124,36 @@ def test_multi_dot_out():
     np.testing.assert_array_equal(target, a @ b @ c)
 
 
+def test_multi_dot_of_two_operands_is_dot():
+    # NumPy's multi_dot([a, b]) is dot(a, b), with no check of the dimensions
+    # (mygrad's multi_matmul keeps the reference's 1-D/2-D rule)
+    rng = np.random.default_rng(7)
+    a, b = rng.normal(size=(2, 3, 4)), rng.normal(size=(4, 2))
+    expected = np.linalg.multi_dot([a, b])
+    for f in (mg.linalg.multi_dot, np.linalg.multi_dot):
+        got = f([mg.tensor(a), mg.tensor(b)])
+        assert isinstance(got, mg.Tensor)
+        np.testing.assert_allclose(got.data, expected)
+    check_grad(lambda x, y: mg.linalg.multi_dot([x, y]), a, b, seed=rng.normal(size=expected.shape))
+    target = mg.tensor(np.zeros(expected.shape))
+    assert mg.linalg.multi_dot([mg.tensor(a), mg.tensor(b)], out=target) is target
+    np.testing.assert_allclose(target.data, expected)
+    with pytest.raises(ValueError):
+        mg.multi_matmul([a, b])
+
+
 # ---------------------------------------------------------------- the others
+@pytest.mark.parametrize("sa, sb, axis", [
+    ((3, 2), (3,), 0), ((2, 3, 4), (3, 4), -2), ((4, 3), (2, 1, 3), -1), ((3, 1), (3, 2, 4), 0)])
+def test_vecdot_axis_is_per_operand(sa, sb, axis):
+    # NumPy takes `axis` relative to each operand's own dimensions
+    rng = np.random.default_rng(8)
+    a, b = rng.normal(size=sa), rng.normal(size=sb)
+    expected = np.linalg.vecdot(a, b, axis=axis)
+    np.testing.assert_allclose(np.linalg.vecdot(mg.tensor(a), mg.tensor(b), axis=axis).data, expected)
+    check_grad(lambda x, y: mg.linalg.vecdot(x, y, axis=axis), a, b, seed=rng.normal(size=expected.shape))
+
+
 def test_tensordot_axes_forms():
     rng = np.random.default_rng(5)
     a, b = rng.normal(size=(2, 3, 4)), rng.normal(size=(4, 3, 2))
@@ -150,3 +179,34 @@ def test_cross_with_two_vectors_and_axes():
     with pytest.warns(DeprecationWarning):
         check_grad(lambda x, y: mg.cross(x, y), two, three)
         check_grad(lambda x, y: mg.cross(x, y), two, two)
+
+
+@pytest.mark.parametrize("sa, sb, axes", [
+    ((2, 3, 3), (2, 3, 3), [(1, 2), (1, 2), (2, 1)]),
+    ((2, 3, 4), (2, 3, 4), [(-2, -1), (-1, -2), (-2, -1)]),
+    ((3,), (3, 2, 4), [0, (0, 1), 0]),
+    ((3, 4, 5), (5,), [(0, 2), 0, 0]),
+    ((3, 4), (5, 4), [(0, 1), (1, 0), (1, 0)]),
+])
+def test_matmul_axes_values_and_gradients(sa, sb, axes):
+    # NumPy's gufunc `axes=`: which axes of each operand and of the result hold the matrices
+    rng = np.random.default_rng(1)
+    a, b = rng.normal(size=sa), rng.normal(size=sb)
+    expected = np.matmul(a, b, axes=axes)
+    for f in (np.matmul, mg.matmul):
+        out = f(mg.tensor(a), mg.tensor(b), axes=axes)
+        assert isinstance(out, mg.Tensor)
+        np.testing.assert_allclose(out.data, expected)
+        check_grad(lambda x, y: f(x, y, axes=axes), a, b, seed=rng.normal(size=expected.shape))
+
+
+@pytest.mark.parametrize("kwargs, error", [
+    ({"axis": 1}, TypeError), ({"keepdims": True}, TypeError), ({"axes": [(0, 1), (1, 2)]}, ValueError),
+])
+def test_matmul_layout_keyword_errors_are_numpys(kwargs, error):
+    a, b = mg.tensor(np.ones((2, 3, 3))), mg.tensor(np.ones((2, 3, 3)))
+    with pytest.raises(error):
+        np.matmul(a.data, b.data, **kwargs)
+    with pytest.raises(error):
+        np.matmul(a, b, **kwargs)
+    assert a.grad is None and a._op is None

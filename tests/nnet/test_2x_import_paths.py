@@ -15,6 +15,11 @@ STATEMENTS = [
     "from mygrad.nnet.losses import *; assert callable(softmax_crossentropy) and callable(focal_loss)",
     "from mygrad.nnet.initializers import *; assert callable(glorot_uniform) and callable(he_normal)",
     "from mygrad.nnet import *; assert callable(conv_nd) and callable(relu) and callable(margin_ranking_loss)",
+    # 2.x's mygrad.nnet star-imports its submodules' names, initializers included, and lists the submodules
+    "from mygrad.nnet import *; assert callable(glorot_uniform) and callable(he_normal) and callable(dirac)",
+    "from mygrad.nnet import *; import types; "
+    "assert all(isinstance(m, types.ModuleType) for m in (activations, initializers, layers, losses))",
+    "import mygrad as mg; assert mg.nnet.glorot_uniform is mg.nnet.initializers.glorot_uniform",
     "from mygrad.nnet.layers import conv_nd, max_pool, batchnorm, gru; assert callable(gru)",
     "from mygrad.nnet.layers.gru import gru; assert callable(gru)",
     "from mygrad.nnet.layers.batchnorm import batchnorm; assert callable(batchnorm)",

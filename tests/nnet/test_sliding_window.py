@@ -53,7 +53,7 @@ def test_matches_a_loop_over_windows(case, data):
 def test_int_arguments_and_default_dilation():
     x = np.arange(12.0).reshape(3, 4)
     a = sliding_window_view(x, (2,), 1)
-    b = sliding_window_view(x, 2, [1], dilation=1)
+    b = sliding_window_view(x, [2], [1], dilation=1)
     np.testing.assert_array_equal(a, b)
     assert a.shape == (3, 3, 2)
     np.testing.assert_array_equal(a[2, 1], [6.0, 7.0])  # window 2 of row 1
@@ -72,13 +72,21 @@ def test_exported_at_top_level_and_in_layers_utils():
 @pytest.mark.parametrize(
     "args, error",
     [
-        (((2.0,), 1), TypeError),  # window entries must be ints
+        # MyGrad 2.x's error types: the window must be a sequence of positive
+        # ints (TypeError, also for a bare int); bad entries of a step or
+        # dilation sequence are ValueErrors, a scalar that is no int a TypeError
+        (((2.0,), 1), TypeError),
         (((True,), 1), TypeError),
         (("ab", 1), TypeError),
         ((None, 1), TypeError),
+        ((2, 1), TypeError),
+        (((0,), 1), TypeError),
+        (((-1, 2), 1), TypeError),
         (((2,), 1.5), TypeError),
         (((2,), 1, 1.0), TypeError),
-        (((0,), 1), ValueError),  # not positive
+        (((2,), (1.5,)), ValueError),
+        (((2,), 1, (1.5,)), ValueError),
+        (((2,), (0,)), ValueError),
         (((2,), 0), ValueError),
         (((2,), 1, 0), ValueError),
         (((), 1), ValueError),  # no window

@@ -232,3 +232,37 @@ def test_nondiff_input_gets_no_gradient():
         y.backward()
         np.testing.assert_allclose(x.grad, [4.0, 8.0])
         assert n.grad is None
+
+
+# ------------------------------------------- generalized ufuncs: axes=, axis=, keepdims=
+def test_gufunc_layout_keywords_are_refused_unless_declared():
+    # rules written for matmul's default layout would give a wrong gradient for other axes
+    plain = ufunc_op(np.matmul, lambda g, out, a, b: g @ b.T, lambda g, out, a, b: a.T @ g, name="mm_decl",
+                     namespaces=())
+    a, b = mg.tensor(np.ones((2, 3))), mg.tensor(np.ones((3, 2)))
+    with pytest.raises(NotImplementedError, match="axes="):
+        plain(a, b, axes=[(0, 1), (0, 1), (0, 1)])
+    assert a._op is None and a.grad is None  # nothing recorded
+    assert plain(a, b).shape == (2, 2)
+    with pytest.raises(DeclarationError, match="generalized ufuncs only"):
+        ufunc_op(np.add, g2, g2, keywords={"axes": None}, name="add_axes_decl")
+
+
+def test_declared_gufunc_layout_keywords_reach_numpy_and_the_rules():
+    seen = []
+
+    def rule_a(g, out, a, b, axes=None):
+        seen.append(axes)
+        return np.zeros_like(a)
+
+    def rule_b(g, out, a, b, axes=None):
+        seen.append(axes)
+        return np.zeros_like(b)
+
+    decl = ufunc_op(np.matmul, rule_a, rule_b, keywords={"axes": None}, name="mm_axes_decl", namespaces=())
+    a, b = mg.tensor(np.ones((3, 2))), mg.tensor(np.ones((2, 3)))
+    axes = [(1, 0), (1, 0), (1, 0)]
+    out = decl(a, b, axes=axes)
+    np.testing.assert_array_equal(out.data, np.matmul(a.data, b.data, axes=axes))
+    out.sum().backward()
+    assert seen == [axes, axes]

@@ -55,7 +55,10 @@ def pack(batch, *arrays):
     """Several results of one factorisation in one array: each is flattened
     over its matrix axes and they are joined along a last axis (the leading
     ``batch`` axes stay)."""
-    return np.concatenate([np.reshape(a, batch + (-1,)) for a in arrays], axis=-1)
+    # (explicit sizes, not -1: a batch may be empty)
+    nb = len(batch)
+    return np.concatenate([np.reshape(a, batch + (int(np.prod(np.shape(a)[nb:], dtype=np.int64)),))
+                           for a in arrays], axis=-1)
 
 
 def unpack(packed, batch, shapes):

@@ -58,8 +58,43 @@ def _grad_b(g, out, a, b):
     return sum_to(mT(a) @ g, np.shape(b))
 
 
+def _core_axes(entry, ncore: int, ndim: int) -> tuple:
+    """An ``axes=`` entry of ``matmul`` (an int or a tuple of ``ncore``
+    axes; NumPy has checked it) as non-negative axes."""
+    axes = (entry,) if isinstance(entry, (int, np.integer)) else tuple(entry)
+    return tuple(int(a) % ndim for a in axes) if ncore else ()
+
+
+def _to_end(arr, axes: tuple):
+    """``arr`` with ``axes`` moved to the end, in their order (a view)."""
+    return np.moveaxis(arr, axes, range(arr.ndim - len(axes), arr.ndim)) if axes else arr
+
+
+def _with_axes(rule, which: int):
+    """``rule`` for ``matmul(..., axes=...)``: the operands' and the
+    gradient's core axes moved to the end (NumPy's default layout), the
+    rule's result moved back to the operand's layout."""
+
+    def layout_rule(g, out, a, b, axes=None, axis=None, keepdims=False):
+        if axes is None:  # (NumPy refused any other `axis`/`keepdims` for matmul)
+            return rule(g, out, a, b)
+        ca, cb = min(a.ndim, 2), min(b.ndim, 2)
+        co = ca + cb - 2
+        axes = list(axes)
+        core_a = _core_axes(axes[0], ca, a.ndim)
+        core_b = _core_axes(axes[1], cb, b.ndim)
+        core_g = _core_axes(axes[2], co, g.ndim) if len(axes) > 2 else ()
+        grad = rule(_to_end(g, core_g), None, _to_end(a, core_a), _to_end(b, core_b))
+        core, nd = (core_a, a.ndim) if which == 0 else (core_b, b.ndim)
+        return np.moveaxis(grad, range(nd - len(core), nd), core) if core else grad
+
+    layout_rule.__name__ = rule.__name__
+    return reads(inputs=[1 - which])(layout_rule)  # (the other operand's values, this one's shape)
+
+
 matmul = ufunc_op(
-    np.matmul, _grad_a, _grad_b,
+    np.matmul, _with_axes(_grad_a, 0), _with_axes(_grad_b, 1),
+    keywords={"axes": None, "axis": None, "keepdims": False},
     namespaces=TOP,
     operators=("__matmul__", "__rmatmul__", "__imatmul__"),
     conformance={"shapes": _matmul_shapes},
@@ -68,7 +103,9 @@ matmul = ufunc_op(
     NumPy's rules apply: 1-D operands are promoted to a row (first operand)
     or a column (second) and the added axis is removed from the result; the
     leading (batch) axes broadcast. ``out=`` and ``dtype=`` work as for any
-    mygrad ufunc; NumPy's ``matmul`` takes no ``where``.
+    mygrad ufunc; NumPy's ``matmul`` takes no ``where``. NumPy's ``axes=``
+    (which axes of each operand and of the result hold the matrices) works
+    and is differentiated.
 
     Examples
     --------

@@ -12,6 +12,7 @@ from mygrad.plugin import composite_op
 
 from mygrad_ops_linalg._common import LINALG, TOP
 from mygrad_ops_linalg.matmul import matmul
+from mygrad_ops_linalg.products import dot
 
 
 def chain_order(dims):
@@ -90,7 +91,9 @@ def _multi_matmul(tensors, *, constant=None):
 
 def _multi_dot(arrays, *, out=None, constant=None):
     """The product of a chain of matrices in the cheapest order, like
-    :func:`numpy.linalg.multi_dot` (see :func:`mygrad.multi_matmul`).
+    :func:`numpy.linalg.multi_dot` (see :func:`mygrad.multi_matmul`). As in
+    NumPy, two operands are simply ``dot(a, b)`` (any shapes ``dot``
+    takes, e.g. a stack of matrices times a matrix).
 
     Examples
     --------
@@ -98,7 +101,12 @@ def _multi_dot(arrays, *, out=None, constant=None):
     >>> mg.linalg.multi_dot([mg.tensor([1., 2.]), mg.tensor([[1., 0.], [0., 1.]]), mg.tensor([3., 4.])])
     Tensor(11.)
     """
-    return _chain(list(arrays), constant=constant, out=out)
+    arrays = list(arrays)
+    if len(arrays) == 2:  # (NumPy's multi_dot checks no dimensions here)
+        if out is None:
+            return dot(arrays[0], arrays[1], constant=constant)
+        return dot(arrays[0], arrays[1], out=out, constant=constant)
+    return _chain(arrays, constant=constant, out=out)
 
 
 def _chain_shapes(draw):

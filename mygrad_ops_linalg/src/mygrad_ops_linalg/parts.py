@@ -16,7 +16,7 @@ from mygrad.plugin import function_op, reads
 @reads()  # (the packed input's shape only)
 def _part_grad(g, out, packed, start, stop, shape):
     grad = np.zeros(np.shape(packed), dtype=g.dtype)
-    grad[..., start:stop] = g.reshape(grad.shape[:-1] + (-1,))
+    grad[..., start:stop] = g.reshape(grad.shape[:-1] + (stop - start,))  # (not -1: the batch may be empty)
     return grad
 
 

@@ -281,9 +281,14 @@ def linalg_outer(x1, x2, /):
 
 
 # -------------------------------------------------------------------- vecdot
-def _vecdot_grad(g, other, shape, axis, nd):
-    ax = normalize_axis_index(axis, nd)
-    return sum_to(np.expand_dims(g, ax) * other, shape)
+def _vecdot_grad(g, other, shape, axis):
+    """dL/d(one operand) of ``vecdot``, given the ``other`` operand. As in
+    NumPy, ``axis`` is taken relative to each operand's own dimensions (its
+    vector axis is moved last, the remaining axes broadcast)."""
+    own = normalize_axis_index(axis, len(shape))
+    moved = tuple(s for i, s in enumerate(shape) if i != own) + (shape[own],)
+    r = np.asarray(g)[..., None] * np.moveaxis(other, axis, -1)
+    return np.moveaxis(sum_to(r, moved), -1, own)
 
 
 def _vecdot_shapes(draw):
@@ -296,10 +301,8 @@ def _vecdot_shapes(draw):
 
 
 @function_op(np.linalg.vecdot,
-             grads=[lambda g, out, x1, x2, axis=-1: _vecdot_grad(g, x2, np.shape(x1), axis,
-                                                                  max(np.ndim(x1), np.ndim(x2))),
-                    lambda g, out, x1, x2, axis=-1: _vecdot_grad(g, x1, np.shape(x2), axis,
-                                                                  max(np.ndim(x1), np.ndim(x2)))],
+             grads=[lambda g, out, x1, x2, axis=-1: _vecdot_grad(g, x2, np.shape(x1), axis),
+                    lambda g, out, x1, x2, axis=-1: _vecdot_grad(g, x1, np.shape(x2), axis)],
              nin=2, name="vecdot", namespaces=LINALG, conformance={"shapes": _vecdot_shapes})
 def vecdot(x1, x2, /, *, axis=-1):
     """Dot products of vectors along ``axis`` (broadcasting the others),

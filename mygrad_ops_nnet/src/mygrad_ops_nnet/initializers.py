@@ -32,7 +32,7 @@ from mygrad.plugin import export
 
 from mygrad_ops_nnet.activations import real_scalar
 
-NAMESPACES = ("mygrad.nnet.initializers",)
+NAMESPACES = ("mygrad.nnet", "mygrad.nnet.initializers")  # (2.x: also in mygrad.nnet)
 
 
 # ------------------------------------------------------------------ helpers
@@ -154,7 +154,9 @@ def constant(*shape, value=0.0, dtype=None, constant=None):
 def dirac(*shape, dtype=np.float32, constant=None):
     """The identity of a convolution: zeros with ones at ``[i, i, c0, c1, ...]``
     for ``i < min(d0, d1)``, ``ck`` the centre of kernel axis ``k`` (at least
-    two dimensions). With two dimensions: an identity matrix.
+    two dimensions). With two dimensions: an identity matrix. Any dtype
+    (float32 by default; an integer dtype gives an integer, hence constant,
+    tensor, as in MyGrad 2.x).
 
     Examples
     --------
@@ -167,8 +169,7 @@ def dirac(*shape, dtype=np.float32, constant=None):
             [0., 1., 0.]]], dtype=float32)
     """
     shape = _shape(shape, "dirac", min_dims=2)
-    dtype = _float_dtype(dtype, "dirac")
-    arr = np.zeros(shape, dtype=dtype)
+    arr = np.zeros(shape, dtype=dtype)  # (any dtype, as in MyGrad 2.x: zeros and ones)
     idx = np.arange(min(shape[0], shape[1]))
     arr[(idx, idx, *(side // 2 for side in shape[2:]))] = 1
     return mg.Tensor(arr, constant=constant, copy=False)

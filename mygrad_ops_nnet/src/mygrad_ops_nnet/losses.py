@@ -51,13 +51,13 @@ def _check_reduction(reduction):
 
 def reduce_loss(loss, reduction):
     """The unreduced ``loss`` reduced as asked."""
-    _check_reduction(reduction)
-    if reduction == "none":
-        return loss
-    total = loss.sum()
-    if reduction == "sum":
-        return total
-    return total / loss.size if loss.size else np.mean(loss)  # (NumPy: nan and a warning)
+    if not (type(reduction) is str and reduction == "mean"):  # (the default: checked first)
+        _check_reduction(reduction)
+        if reduction == "none":
+            return loss
+        if reduction == "sum":
+            return loss.sum()
+    return loss.sum() / loss.size if loss.size else np.mean(loss)  # (NumPy: nan and a warning)
 
 
 def upstream_each(g, reduction, size):
@@ -71,7 +71,7 @@ def _scores(x, name):
     x = np.asarray(x)
     if x.ndim != 2:
         raise ValueError(f"{name}: the scores must be a 2-D array of shape (N, C), got shape {x.shape}")
-    return as_float(x)
+    return x if x.dtype.kind == "f" else as_float(x)
 
 
 #: signed integer dtype -> the unsigned one of its size
@@ -88,7 +88,7 @@ def _outside(y, c):
 
 def labels(y_true, n, c, name="y_true"):
     """Integer class labels of shape (n,), each in ``[0, c)``."""
-    y = _values(y_true)
+    y = y_true if type(y_true) is np.ndarray else _values(y_true)
     if y.dtype.kind not in "iu":
         raise TypeError(f"`{name}` must hold integer class labels, got dtype {y.dtype}")
     if y.shape != (n,):
@@ -314,9 +314,25 @@ def _hinge_choices():
 
 
 # ------------------------------------------------------- margin ranking loss
+def _nonnegative_real(value, name, where):
+    """``value`` as a real number >= 0; ``ValueError`` otherwise, also for a
+    value that is no real number (MyGrad 2.x's error for the ranking loss's
+    ``margin`` and the focal losses' ``gamma``)."""
+    try:
+        value = real_scalar(value, name)
+    except TypeError:
+        raise ValueError(f"{where}: `{name}` must be a real number >= 0, got {value!r}") from None
+    if not value >= 0:
+        raise ValueError(f"{where}: `{name}` must be a real number >= 0, got {value!r}")
+    return value
+
+
 def _ranking_y(y, shape, dtype):
-    """``y`` (a scalar or (N,) of +1/-1), broadcastable against ``shape``."""
+    """``y`` (a scalar or (N,) of +1/-1), broadcastable against ``shape``; a
+    single value (of any shape) counts as a scalar, as in MyGrad 2.x."""
     y = _values(y)
+    if y.size == 1 and y.ndim:
+        y = y.reshape(())
     if y.ndim > 1 or (y.ndim == 1 and y.shape[0] != shape[0]):
         raise ValueError(f"margin_ranking_loss: `y` must be a scalar or have shape ({shape[0]},), got {y.shape}")
     if y.dtype.kind not in "biuf" or not np.all((y == 1) | (y == -1)):
@@ -362,7 +378,8 @@ def margin_ranking_loss(x1, x2, y, margin, *, reduction="mean"):
 
     ``x1``, ``x2``: floating arrays of the same shape, (N,) or (N, D)
     (``TypeError`` for other dtypes, ``ValueError`` for other shapes); ``y``:
-    1 or -1, a scalar or one per datum (N,); ``margin``: a real number >= 0.
+    1 or -1, a scalar (or any single value) or one per datum (N,);
+    ``margin``: a real number >= 0 (``ValueError`` otherwise).
     The mean over all elements by default.
 
     Examples
@@ -383,9 +400,7 @@ def margin_ranking_loss(x1, x2, y, margin, *, reduction="mean"):
     if x1.shape != x2.shape or x1.ndim not in (1, 2):
         raise ValueError(f"margin_ranking_loss: x1 and x2 must have the same shape, (N,) or (N, D); "
                          f"got {x1.shape} and {x2.shape}")
-    margin = real_scalar(margin, "margin")
-    if not margin >= 0:
-        raise ValueError(f"margin_ranking_loss: margin must be >= 0, got {margin}")
+    margin = _nonnegative_real(margin, "margin", "margin_ranking_loss")
     _check_reduction(reduction)
     yy = _ranking_y(y, x1.shape, x1.dtype)
     return reduce_loss(np.maximum(margin - yy * (x1 - x2), 0), reduction)
@@ -393,10 +408,7 @@ def margin_ranking_loss(x1, x2, y, margin, *, reduction="mean"):
 
 # --------------------------------------------------------------- focal losses
 def _focal_params(alpha, gamma):
-    alpha, gamma = real_scalar(alpha, "alpha"), real_scalar(gamma, "gamma")
-    if not gamma >= 0:
-        raise ValueError(f"focal loss: gamma must be >= 0, got {gamma}")
-    return alpha, gamma
+    return real_scalar(alpha, "alpha"), _nonnegative_real(gamma, "gamma", "focal loss")
 
 
 def _focal_grad(g, out, class_probs, targets, alpha=1, gamma=0, reduction="none"):
@@ -420,7 +432,8 @@ def _focal_grad(g, out, class_probs, targets, alpha=1, gamma=0, reduction="none"
 def focal_loss(class_probs, targets, *, alpha=1, gamma=0, reduction="none"):
     """Focal loss of class probabilities ``class_probs`` (N, C) for the labels
     ``targets`` (N,): ``-alpha * (1 - p_t)^gamma * log(p_t)`` per datum, with
-    ``p_t = class_probs[i, targets[i]]`` (``alpha`` real, ``gamma`` real >= 0).
+    ``p_t = class_probs[i, targets[i]]`` (``alpha`` real, ``gamma`` real >= 0:
+    ``ValueError`` otherwise, as in MyGrad 2.x).
 
     Unreduced by default (one loss per datum, like MyGrad 2.x).
 

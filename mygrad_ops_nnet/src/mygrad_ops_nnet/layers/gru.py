@@ -64,7 +64,7 @@ class GRU(Operation):
         self.variables = (X, Uz, Wz, bz, Ur, Wr, br, Uh, Wh, bh)
         arrays = [v.data for v in self.variables]
         _check(arrays, s0)
-        dtype = np.result_type(*arrays, *(() if s0 is None else (s0,)))
+        dtype = np.result_type(*arrays)  # (not s0's: it is cast, as in MyGrad 2.x)
         if dtype.kind != "f":
             dtype = np.dtype(np.float64)
         work = np.dtype(np.float32) if dtype == np.float16 else dtype
@@ -221,7 +221,10 @@ def _gru(X, Uz, Wz, bz, Ur, Wr, br, Uh, Wh, bh, s0=None, bp_lim=None, dropout=0.
     bz, br, bh : ArrayLike, shape (D,)
         Biases.
     s0 : Optional[ndarray or constant Tensor], shape (N, D)
-        The initial state (default zeros); it is not differentiated.
+        The initial state (default zeros); it is not differentiated (any
+        other type, or a non-constant tensor unless ``constant=True``, raises
+        ``ValueError``). Its dtype does not take part in the result's: it is
+        cast to that.
     bp_lim : Optional[int]
         Truncated backpropagation through time: the gradient that reaches
         ``S[t]`` flows back through at most ``bp_lim`` earlier steps
@@ -240,8 +243,9 @@ def _gru(X, Uz, Wz, bz, Ur, Wr, br, Uh, Wh, bh, s0=None, bp_lim=None, dropout=0.
     Returns
     -------
     mygrad.Tensor, shape (T + 1, N, D)
-        The states ``S[0] = s0, S[1], ..., S[T]``, of the inputs' result
-        dtype (float32 inputs give float32).
+        The states ``S[0] = s0, S[1], ..., S[T]``, of the result dtype of
+        ``X`` and the weights (float32 inputs give float32, whatever ``s0``'s
+        dtype).
 
     Examples
     --------
@@ -262,12 +266,15 @@ def _gru(X, Uz, Wz, bz, Ur, Wr, br, Uh, Wh, bh, s0=None, bp_lim=None, dropout=0.
     ((4, 2, 3), (5, 5))
     """
     if s0 is not None:
+        # (as in MyGrad 2.x: an ndarray or a constant tensor, or any tensor when
+        # the result is constant anyway)
         if isinstance(s0, Tensor):
-            if not s0.constant:
+            if not (s0.constant or constant):
                 raise ValueError("gru: `s0` must be an ndarray or a constant tensor (it is not differentiated), "
                                  "got a non-constant tensor")
             s0 = s0.data
-        s0 = np.asarray(s0)
+        elif not isinstance(s0, np.ndarray):
+            raise ValueError(f"gru: `s0` must be an ndarray or a constant tensor, got {type(s0).__name__}")
     if bp_lim is not None and (isinstance(bp_lim, (bool, np.bool_)) or
                                not isinstance(bp_lim, (numbers.Integral, np.integer))):
         raise TypeError(f"gru: `bp_lim` must be None or an integer, got {bp_lim!r}")

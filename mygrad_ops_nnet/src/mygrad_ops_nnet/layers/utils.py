@@ -64,6 +64,28 @@ def window_grid(sizes: Sequence[int], window: Sequence[int], step: Sequence[int]
     return tuple((x - ((w - 1) * d + 1)) // s + 1 for x, w, s, d in zip(sizes, window, step, dilation))
 
 
+def _window_ints(value: Any, k: int, name: str) -> tuple:
+    """``step``/``dilation`` of :func:`sliding_window_view` as ``k`` positive
+    ints: ``TypeError`` if it is neither an int nor a sequence, ``ValueError``
+    for a sequence with entries that are not positive ints or of another length."""
+    if _is_int(value):
+        values = (int(value),) * k
+    elif isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+        raise TypeError(f"`{name}` must be a positive integer or a sequence of positive integers, got {value!r}")
+    else:
+        values = tuple(value)
+        if not all(_is_int(v) for v in values):
+            raise ValueError(f"`{name}` must be a positive integer or a sequence of positive integers, "
+                             f"got {value!r}")
+        values = tuple(int(v) for v in values)
+        if len(values) != k:
+            raise ValueError(f"`{name}` must have {k} entr{'y' if k == 1 else 'ies'} (one per windowed axis), "
+                             f"got {len(values)}: {value!r}")
+    if any(v < 1 for v in values):
+        raise ValueError(f"every entry of `{name}` must be a positive integer, got {value!r}")
+    return values
+
+
 def sliding_window_view(arr: Any, window_shape: Any, step: Any, dilation: Any = None) -> np.ndarray:
     """A read-only view of ``arr`` as windows that slide over its trailing
     axes.
@@ -73,7 +95,7 @@ def sliding_window_view(arr: Any, window_shape: Any, step: Any, dilation: Any = 
     arr : array_like
         The array to view (a copy is made only for array-likes that are not
         arrays).
-    window_shape : int or Sequence[int]
+    window_shape : Sequence[int]
         The window's size along each of the ``len(window_shape)`` trailing
         axes of ``arr`` (positive).
     step : int or Sequence[int]
@@ -92,11 +114,14 @@ def sliding_window_view(arr: Any, window_shape: Any, step: Any, dilation: Any = 
     Raises
     ------
     TypeError
-        if ``window_shape``, ``step`` or ``dilation`` are not integers.
+        if ``window_shape`` is not a sequence of positive integers (a bare
+        int included), or ``step``/``dilation`` is neither an integer nor a
+        sequence (as in MyGrad 2.x).
     ValueError
-        if a value is not positive, the lengths disagree, ``window_shape``
-        has more entries than ``arr`` has axes, or a (dilated) window is
-        larger than the axis it slides over.
+        if an entry of ``step``/``dilation`` is not a positive integer, the
+        lengths disagree, ``window_shape`` is empty or has more entries than
+        ``arr`` has axes, or a (dilated) window is larger than the axis it
+        slides over.
 
     Examples
     --------
@@ -115,20 +140,24 @@ def sliding_window_view(arr: Any, window_shape: Any, step: Any, dilation: Any = 
            [2, 5]])
     """
     arr = np.asarray(arr)
-    if _is_int(window_shape):
-        window_shape = (window_shape,)
-    try:
-        k = len(window_shape)
-    except TypeError:
-        raise TypeError(f"`window_shape` must be an integer or a sequence of integers, got {window_shape!r}") from None
+    # (MyGrad 2.x's error types: a window that is not a sequence of positive
+    # integers is a TypeError; bad entries of a step or dilation sequence are
+    # ValueErrors, a step or dilation that is neither an int nor a sequence a
+    # TypeError)
+    if _is_int(window_shape) or isinstance(window_shape, (str, bytes)) or not hasattr(window_shape, "__iter__"):
+        raise TypeError(f"`window_shape` must be a sequence of positive integers, got {window_shape!r}")
+    window = tuple(window_shape)
+    if not all(_is_int(w) and w > 0 for w in window):
+        raise TypeError(f"`window_shape` must be a sequence of positive integers, got {window_shape!r}")
+    window = tuple(int(w) for w in window)
+    k = len(window)
     if k == 0:
         raise ValueError("`window_shape` must have at least one entry")
-    window = int_tuple(window_shape, k, "window_shape", 1)
     if k > arr.ndim:
         raise ValueError(f"`window_shape` {window} has {k} entries but the array has only {arr.ndim} "
                          f"dimension(s) (shape {arr.shape})")
-    steps = int_tuple(step, k, "step", 1)
-    dil = (1,) * k if dilation is None else int_tuple(dilation, k, "dilation", 1)
+    steps = _window_ints(step, k, "step")
+    dil = (1,) * k if dilation is None else _window_ints(dilation, k, "dilation")
     sizes = arr.shape[arr.ndim - k:]
     grid = window_grid(sizes, window, steps, dil)
     if any(g < 1 for g in grid):
