@@ -211,7 +211,7 @@ def run_rules(decl: Any, t: Tensor, g: np.ndarray) -> None:
         kwargs, mask = s.kwargs, s.mask
     else:
         kwargs, mask = NO_KWARGS, s
-    vals = [p._data if isinstance(p, Tensor) else p for p in ins]
+    vals = (ins[0]._data,) if len(ins) == 1 else [p._data if isinstance(p, Tensor) else p for p in ins]
     for i in t._plan.grads:
         if mask is None:
             gi = grads[i](g, out, *vals, **kwargs)

@@ -20,7 +20,10 @@ def _matmul_shapes(draw):
 
 
 @reads(inputs=[1])  # (the first input's shape only)
-def _grad_a(g, out, a, b):
+def _grad_a(g, out, a, b, axes=None, axis=None, keepdims=False):
+    # (NumPy refused any `axis`/`keepdims` but the defaults for matmul)
+    if axes is not None:
+        return _in_default_layout(_grad_a, 0, g, a, b, axes)
     a_nd, b_nd = a.ndim, b.ndim  # (matmul's operands are arrays: it refuses scalars)
     if a_nd == 2 and b_nd == 2:  # (the common case, first)
         return g @ b.T
@@ -39,7 +42,9 @@ def _grad_a(g, out, a, b):
 
 
 @reads(inputs=[0])  # (the second input's shape only)
-def _grad_b(g, out, a, b):
+def _grad_b(g, out, a, b, axes=None, axis=None, keepdims=False):
+    if axes is not None:
+        return _in_default_layout(_grad_b, 1, g, a, b, axes)
     a_nd, b_nd = a.ndim, b.ndim
     if a_nd == 2 and b_nd == 2:
         return a.T @ g
@@ -70,30 +75,22 @@ def _to_end(arr, axes: tuple):
     return np.moveaxis(arr, axes, range(arr.ndim - len(axes), arr.ndim)) if axes else arr
 
 
-def _with_axes(rule, which: int):
-    """``rule`` for ``matmul(..., axes=...)``: the operands' and the
-    gradient's core axes moved to the end (NumPy's default layout), the
-    rule's result moved back to the operand's layout."""
-
-    def layout_rule(g, out, a, b, axes=None, axis=None, keepdims=False):
-        if axes is None:  # (NumPy refused any other `axis`/`keepdims` for matmul)
-            return rule(g, out, a, b)
-        ca, cb = min(a.ndim, 2), min(b.ndim, 2)
-        co = ca + cb - 2
-        axes = list(axes)
-        core_a = _core_axes(axes[0], ca, a.ndim)
-        core_b = _core_axes(axes[1], cb, b.ndim)
-        core_g = _core_axes(axes[2], co, g.ndim) if len(axes) > 2 else ()
-        grad = rule(_to_end(g, core_g), None, _to_end(a, core_a), _to_end(b, core_b))
-        core, nd = (core_a, a.ndim) if which == 0 else (core_b, b.ndim)
-        return np.moveaxis(grad, range(nd - len(core), nd), core) if core else grad
-
-    layout_rule.__name__ = rule.__name__
-    return reads(inputs=[1 - which])(layout_rule)  # (the other operand's values, this one's shape)
+def _in_default_layout(rule, which: int, g, a, b, axes):
+    """``rule``'s gradient for operand ``which`` of ``matmul(a, b, axes=axes)``:
+    the operands' and the gradient's core axes moved to the end (NumPy's
+    default layout), the result moved back to the operand's layout."""
+    ca, cb = min(a.ndim, 2), min(b.ndim, 2)
+    axes = list(axes)
+    core_a = _core_axes(axes[0], ca, a.ndim)
+    core_b = _core_axes(axes[1], cb, b.ndim)
+    core_g = _core_axes(axes[2], ca + cb - 2, g.ndim) if len(axes) > 2 else ()
+    grad = rule(_to_end(g, core_g), None, _to_end(a, core_a), _to_end(b, core_b))
+    core, nd = (core_a, a.ndim) if which == 0 else (core_b, b.ndim)
+    return np.moveaxis(grad, range(nd - len(core), nd), core) if core else grad
 
 
 matmul = ufunc_op(
-    np.matmul, _with_axes(_grad_a, 0), _with_axes(_grad_b, 1),
+    np.matmul, _grad_a, _grad_b,
     keywords={"axes": None, "axis": None, "keepdims": False},
     namespaces=TOP,
     operators=("__matmul__", "__rmatmul__", "__imatmul__"),
