@@ -46,7 +46,8 @@ def numerical_gradient(f: Callable, *arrays: Any, seed: Any = None, h: float = 1
     """
     kwargs = kwargs or {}
     wrt = range(len(arrays)) if wrt is None else wrt
-    work = [np.array(a, dtype=np.float64, copy=True) if i in wrt else a for i, a in enumerate(arrays)]
+    # (C-ordered copies: their flat views below are the arrays themselves, whatever the inputs' layout)
+    work = [np.array(a, dtype=np.float64, copy=True, order="C") if i in wrt else a for i, a in enumerate(arrays)]
     grads: list = [None] * len(arrays)
     for i in wrt:
         a = work[i]

@@ -71,6 +71,17 @@ def test_numerical_gradient_hand_checked():
     np.testing.assert_allclose(gy, [6.0], rtol=1e-8)
 
 
+@pytest.mark.parametrize("make", [lambda a: np.asfortranarray(a), lambda a: a.T, lambda a: a[:, ::2]],
+                         ids=["fortran", "transposed", "strided"])
+def test_numerical_gradient_of_any_memory_layout(make):
+    # the perturbed copy must be the array passed to f, also for non-C-ordered inputs
+    x = make(np.arange(1.0, 13.0).reshape(3, 4))
+    (g,) = numerical_gradient(lambda t: t ** 2, x)
+    np.testing.assert_allclose(g, 2 * x, rtol=1e-6)
+    with pytest.raises(AssertionError):
+        check_grad(lambda t: mg.Tensor(t.data ** 2), x)  # (a constant result: the check must see the gradient)
+
+
 def test_analytic_gradient():
     out, (g,) = analytic_gradient(lambda x: mg.sum(x * x), np.array([1.0, 2.0]))
     assert isinstance(out, mg.Tensor)

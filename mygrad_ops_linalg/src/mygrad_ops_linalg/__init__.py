@@ -11,6 +11,7 @@ functions in ``mygrad.linalg`` (``mygrad.linalg.norm``, ``inv``, ``svd``,
 from mygrad.plugin import hookimpl
 
 from mygrad_ops_linalg import (
+    cond,
     cross,
     decompositions,
     diagonals,
@@ -30,7 +31,7 @@ MODULES = (
     # products and contractions (top level)
     matmul, products, cross, einsum, multi_dot,
     # np.linalg
-    norms, diagonals, inverses, solve, decompositions,
+    norms, diagonals, inverses, solve, decompositions, cond,
     # the parts of multi-result factorisations
     parts,
 )

@@ -1,12 +1,13 @@
 """The array-API matrix helpers of ``np.linalg``: ``linalg.diagonal`` (a
 read-only view, like NumPy's), ``linalg.trace`` and
-``linalg.matrix_transpose`` (a view), all over the last two axes; and ``np.linalg.matrix_rank`` on
-tensors (an integer: computed on the arrays, NumPy's result).
+``linalg.matrix_transpose`` (a view), all over the last two axes; and ``linalg.matrix_rank``
+(``np.linalg.matrix_rank`` itself, which on tensors is computed on the arrays: NumPy's integer
+result, no derivative).
 """
 
 import numpy as np
 
-from mygrad.plugin import function_op, passthrough, reads
+from mygrad.plugin import export, function_op, passthrough, reads
 
 from mygrad_ops_linalg._common import LINALG, mT
 
@@ -94,5 +95,8 @@ def matrix_transpose(x, /):
 
 #: integer results, no derivative: computed on the arrays, NumPy's result
 NON_DIFFERENTIABLE = passthrough(np.linalg.matrix_rank)
+#: ``mygrad.linalg.matrix_rank`` is NumPy's function: on tensors it goes through the pass-through
+#: above, so both spellings give the same result (``np.int64``, or an integer array for a stack)
+MATRIX_RANK = export("matrix_rank", np.linalg.matrix_rank, namespaces=LINALG)
 
-DECLARATIONS = [diagonal, trace, matrix_transpose, NON_DIFFERENTIABLE]
+DECLARATIONS = [diagonal, trace, matrix_transpose, NON_DIFFERENTIABLE, MATRIX_RANK]

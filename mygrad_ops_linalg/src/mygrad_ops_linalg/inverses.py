@@ -1,6 +1,7 @@
 """Inverses and determinants: ``linalg.inv``, ``linalg.pinv``,
 ``linalg.det``, ``linalg.slogdet`` and ``linalg.matrix_power``, batched over
-leading axes like NumPy's.
+leading axes like NumPy's; ``linalg.tensorinv`` (a composite: ``inv`` of the
+input reshaped to a square matrix).
 
 Gradients (``G``: the upstream gradient):
 
@@ -265,4 +266,55 @@ def matrix_power(a, n):
     return np.linalg.matrix_power(a, n)
 
 
-DECLARATIONS = [inv, det, _slogdet_packed, slogdet, pinv, matrix_power]
+# ----------------------------------------------------------------- tensorinv
+def _tensorinv(a, ind=2, *, constant=None):
+    """The inverse of an N-d tensor for :func:`mygrad.linalg.tensordot` with
+    ``ind`` axes, like :func:`numpy.linalg.tensorinv`: ``a`` is reshaped to
+    a matrix of ``prod(a.shape[:ind])`` rows (it must be square), inverted
+    (:func:`mygrad.linalg.inv`) and reshaped to ``a.shape[ind:] + a.shape[:ind]``.
+    Differentiable (a composite of ``reshape`` and ``inv``).
+
+    Examples
+    --------
+    >>> import numpy as np, mygrad as mg
+    >>> a = mg.tensor(np.eye(4).reshape(4, 2, 2) * 2)
+    >>> ia = mg.linalg.tensorinv(a, ind=1)
+    >>> ia.shape
+    (2, 2, 4)
+    >>> mg.linalg.tensordot(a, ia, axes=2)
+    Tensor([[1., 0., 0., 0.],
+            [0., 1., 0., 0.],
+            [0., 0., 1., 0.],
+            [0., 0., 0., 1.]])
+    """
+    shape = a.shape if isinstance(a, mg.Tensor) else np.shape(a)
+    if not ind > 0:
+        raise ValueError("Invalid ind argument.")
+    rows = int(np.prod(shape[ind:], dtype=np.int64))
+    if not isinstance(a, mg.Tensor):
+        a = np.asarray(a)
+    flat = mg.reshape(a, (rows, -1), constant=constant)
+    return mg.reshape(inv(flat, constant=constant), shape[ind:] + shape[:ind], constant=constant)
+
+
+#: (for the conformance check) invertible n x n matrices, reshaped by ``call``
+#: into N-d tensors whose ``ind`` leading axes hold n entries: (n, [(shape, ind), ...])
+TENSOR_LAYOUTS = {1: [((1, 1), 1), ((1, 1, 1), 2)], 3: [((3, 3), 1)],
+                  4: [((2, 2, 4), 2), ((4, 2, 2), 1), ((2, 2, 2, 2), 2)], 6: [((2, 3, 6), 2), ((6, 3, 2), 1)]}
+
+
+def _tensorinv_kwargs(draw, shapes):
+    from hypothesis import strategies as st
+
+    shape, ind = draw(st.sampled_from(TENSOR_LAYOUTS[shapes[0][-1]]))
+    return {"shape": shape, "ind": ind}
+
+
+tensorinv = composite_op(_tensorinv, name="tensorinv", namespaces=LINALG, numpy=np.linalg.tensorinv,
+                         domain=_INVERTIBLE,
+                         conformance={"shapes": [((n, n),) for n in TENSOR_LAYOUTS], "kwargs": _tensorinv_kwargs,
+                                      "call": lambda f, a, shape, ind: f(a.reshape(shape), ind=ind),
+                                      "dtypes": LAPACK_DTYPES, "atol": 1e-5, "rtol": 1e-3})
+
+
+DECLARATIONS = [inv, det, _slogdet_packed, slogdet, pinv, matrix_power, tensorinv]

@@ -1,6 +1,8 @@
 """Products: dot (also ``Tensor.dot``), vdot, inner, outer, tensordot, kron,
 and the array-API forms ``linalg.outer``, ``linalg.tensordot``,
-``linalg.vecdot``.
+``linalg.vecdot``; the generalized ufunc ``vecdot`` (top level) and
+``matvec``/``vecmat`` (top level; ``matmul`` with a vector made a column or a
+row).
 
 ``dot`` and ``inner`` are tensor contractions, so their gradients are
 ``tensordot`` s of the upstream gradient with the other operand (transposed
@@ -12,9 +14,11 @@ import operator
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_index
 
-from mygrad.plugin import function_op, reads
+import mygrad as mg
+from mygrad.plugin import composite_op, function_op, reads, ufunc_op
 
 from mygrad_ops_linalg._common import LINALG, TOP, sum_to
+from mygrad_ops_linalg.matmul import matmul
 
 
 # ----------------------------------------------------------------- tensordot
@@ -317,6 +321,151 @@ def vecdot(x1, x2, /, *, axis=-1):
     return np.linalg.vecdot(x1, x2, axis=axis)
 
 
+def _ufunc_vecdot_grad(which, g, x1, x2, axes, axis, keepdims):
+    """dL/d(operand ``which``) of the ufunc ``np.vecdot(x1, x2, axes=, axis=,
+    keepdims=)``: each operand's vector axis moved last, then the rule of
+    ``linalg.vecdot``."""
+    if axes is not None:
+        axes = list(axes)
+        own = [axes[0], axes[1]]
+        out_axis = axes[2] if len(axes) > 2 else -1
+    else:
+        own = [-1 if axis is None else axis] * 2
+        out_axis = -1 if axis is None else axis
+    own = [a[0] if isinstance(a, (tuple, list)) else a for a in own]
+    if keepdims:
+        out_axis = out_axis[0] if isinstance(out_axis, (tuple, list)) else out_axis
+        g = np.squeeze(g, axis=normalize_axis_index(out_axis, np.ndim(g)))
+    x, other = (x1, x2) if which == 0 else (x2, x1)
+    ax, other_ax = (own[0], own[1]) if which == 0 else (own[1], own[0])
+    moved = np.moveaxis(x, ax, -1)
+    grad = _vecdot_grad(g, np.moveaxis(other, other_ax, -1), moved.shape, -1)
+    return np.moveaxis(grad, -1, normalize_axis_index(ax, np.ndim(x)))
+
+
+def _ufunc_vecdot_kwargs(draw, shapes):
+    from hypothesis import strategies as st
+
+    return draw(st.sampled_from([{}, {"axis": -1}, {"keepdims": True}, {"axes": [-1, -1]}]))
+
+
+top_vecdot = ufunc_op(
+    np.vecdot,
+    lambda g, out, x1, x2, axes=None, axis=None, keepdims=False: _ufunc_vecdot_grad(0, g, x1, x2, axes, axis,
+                                                                                     keepdims),
+    lambda g, out, x1, x2, axes=None, axis=None, keepdims=False: _ufunc_vecdot_grad(1, g, x1, x2, axes, axis,
+                                                                                     keepdims),
+    name="vecdot", keywords={"axes": None, "axis": None, "keepdims": False}, namespaces=TOP,
+    conformance={"shapes": _vecdot_shapes, "kwargs": _ufunc_vecdot_kwargs},
+    doc="""Dot products of vectors along the last axis (broadcasting the
+    others), like the generalized ufunc :data:`numpy.vecdot` (real tensors:
+    no conjugation); see also :func:`mygrad.linalg.vecdot`.
+
+    A ufunc-like object (``out=``, ``dtype=``); NumPy's ``axis=``,
+    ``axes=`` and ``keepdims=`` choose the vector axes and are
+    differentiated.
+
+    Examples
+    --------
+    >>> import mygrad as mg
+    >>> x = mg.tensor([[1., 2.], [3., 4.]])
+    >>> mg.vecdot(x, mg.tensor([1., -1.]))
+    Tensor([-1., -1.])
+    >>> mg.vecdot(x, x, axis=0).backward()
+    >>> x.grad
+    array([[2., 4.],
+           [6., 8.]])
+    """,
+)
+
+
+# ------------------------------------------------------------ matvec, vecmat
+def _ndim(x):
+    return x.ndim if isinstance(x, mg.Tensor) else np.ndim(x)
+
+
+def _gufunc_dims(name, x1, x2, need1, need2):
+    """NumPy's error for operands with fewer dimensions than the core dimensions."""
+    for i, (x, need) in enumerate(((x1, need1), (x2, need2))):
+        if _ndim(x) < need:
+            raise ValueError(f"{name}: Input operand {i} does not have enough dimensions "
+                             f"(has {_ndim(x)}, gufunc core with signature "
+                             f"{'(m,n),(n)->(m)' if name == 'matvec' else '(n),(n,m)->(m)'} requires {need})")
+
+
+def _as_operand(x):
+    return x if isinstance(x, mg.Tensor) else np.asarray(x)
+
+
+def _matvec(x1, x2, /, *, constant=None):
+    """Matrix-vector products (batched, broadcasting the leading axes): a
+    stack of matrices ``(..., m, n)`` times a stack of vectors ``(..., n)``
+    gives ``(..., m)``, like :data:`numpy.matvec` (NumPy >= 2.2; real
+    tensors). Differentiable: ``matmul(x1, x2[..., None])[..., 0]``.
+
+    Examples
+    --------
+    >>> import mygrad as mg
+    >>> a = mg.tensor([[1., 2.], [3., 4.]])
+    >>> v = mg.tensor([1., -1.])
+    >>> mg.matvec(a, v)
+    Tensor([-1., -1.])
+    >>> mg.matvec(a, v).sum().backward()
+    >>> v.grad
+    array([4., 6.])
+    """
+    x1, x2 = _as_operand(x1), _as_operand(x2)
+    _gufunc_dims("matvec", x1, x2, 2, 1)
+    return matmul(x1, x2[..., None], constant=constant)[..., 0]
+
+
+def _vecmat(x1, x2, /, *, constant=None):
+    """Vector-matrix products (batched, broadcasting the leading axes): a
+    stack of vectors ``(..., n)`` times a stack of matrices ``(..., n, m)``
+    gives ``(..., m)``, like :data:`numpy.vecmat` (NumPy >= 2.2; real
+    tensors, so no conjugation). Differentiable: ``matmul(x1[..., None, :],
+    x2)[..., 0, :]``.
+
+    Examples
+    --------
+    >>> import mygrad as mg
+    >>> v = mg.tensor([1., -1.])
+    >>> a = mg.tensor([[1., 2.], [3., 4.]])
+    >>> mg.vecmat(v, a)
+    Tensor([-2., -2.])
+    >>> mg.vecmat(v, a).sum().backward()
+    >>> v.grad
+    array([3., 7.])
+    """
+    x1, x2 = _as_operand(x1), _as_operand(x2)
+    _gufunc_dims("vecmat", x1, x2, 1, 2)
+    return matmul(x1[..., None, :], x2, constant=constant)[..., 0, :]
+
+
+def _matvec_shapes(draw):
+    from hypothesis import strategies as st
+    from hypothesis.extra.numpy import mutually_broadcastable_shapes
+
+    batch = draw(mutually_broadcastable_shapes(num_shapes=2, max_dims=2, max_side=3)).input_shapes
+    m, n = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    return batch[0] + (m, n), batch[1] + (n,)
+
+
+def _vecmat_shapes(draw):
+    a, v = _matvec_shapes(draw)
+    return v, a
+
+
+# NumPy's ``matvec``/``vecmat`` (2.2+) are not overridden: an override needs the NumPy ufunc,
+# and the manifest (which lists the overrides) must not depend on the running NumPy version.
+matvec = composite_op(_matvec, name="matvec", namespaces=TOP,
+                      reference=lambda a, v: np.matmul(a, v[..., None])[..., 0],
+                      conformance={"shapes": _matvec_shapes})
+vecmat = composite_op(_vecmat, name="vecmat", namespaces=TOP,
+                      reference=lambda v, a: np.matmul(v[..., None, :], a)[..., 0, :],
+                      conformance={"shapes": _vecmat_shapes})
+
+
 # ---------------------------------------------------------------------- kron
 def _kron_layout(a, b):
     """Both operands as ``nd``-d shapes, and the interleaved shape
@@ -359,4 +508,5 @@ def kron(a, b):
     return np.kron(a, b)
 
 
-DECLARATIONS = [tensordot, linalg_tensordot, dot, vdot, inner, outer, linalg_outer, vecdot, kron]
+DECLARATIONS = [tensordot, linalg_tensordot, dot, vdot, inner, outer, linalg_outer, vecdot, top_vecdot, matvec, vecmat,
+                kron]

@@ -1,5 +1,6 @@
 """Linear systems: ``linalg.solve`` (batched; ``b`` a vector or a matrix)
-and ``linalg.lstsq`` (least squares; the solution is differentiable).
+and ``linalg.lstsq`` (least squares; the solution is differentiable);
+``linalg.tensorsolve`` (a composite: ``solve`` of the reshaped operands).
 
 Gradients, with ``x`` the solution and ``G = dL/dx``:
 
@@ -18,7 +19,7 @@ import mygrad as mg
 from mygrad.plugin import Domain, composite_op, function_op, reads
 
 from mygrad_ops_linalg._common import LAPACK_DTYPES, LINALG, mT, sum_to
-from mygrad_ops_linalg.inverses import pinv_grad
+from mygrad_ops_linalg.inverses import TENSOR_LAYOUTS, pinv_grad
 
 
 # --------------------------------------------------------------------- solve
@@ -148,4 +149,82 @@ lstsq = composite_op(_lstsq, name="lstsq", namespaces=LINALG, numpy=np.linalg.ls
                      conformance={"nin": 2, "shapes": _lstsq_shapes, "dtypes": LAPACK_DTYPES, "atol": 1e-5,
                                   "rtol": 1e-3})
 
-DECLARATIONS = [solve, _lstsq_solution, lstsq]
+# --------------------------------------------------------------- tensorsolve
+def _as_input(x):
+    return x if isinstance(x, mg.Tensor) else np.asarray(x)
+
+
+def _tensorsolve(a, b, axes=None, *, constant=None):
+    """Solve the tensor equation ``tensordot(a, x, axes=x.ndim) = b`` for
+    ``x``, like :func:`numpy.linalg.tensorsolve`: ``axes`` (axes of ``a``)
+    are first moved to the end; then ``a`` is reshaped to a square matrix
+    (``prod(a.shape[b.ndim:])`` on each side), ``b`` flattened, and the
+    solution of :func:`mygrad.linalg.solve` reshaped to ``a.shape[b.ndim:]``.
+    Differentiable in ``a`` and ``b`` (a composite of ``transpose``,
+    ``reshape`` and ``solve``).
+
+    Examples
+    --------
+    >>> import numpy as np, mygrad as mg
+    >>> a = mg.tensor(np.eye(6).reshape(6, 2, 3) * 2)
+    >>> b = mg.tensor(np.arange(6.))
+    >>> x = mg.linalg.tensorsolve(a, b)
+    >>> x
+    Tensor([[0. , 0.5, 1. ],
+            [1.5, 2. , 2.5]])
+    >>> x.sum().backward()
+    >>> b.grad
+    array([0.5, 0.5, 0.5, 0.5, 0.5, 0.5])
+    """
+    a, b = _as_input(a), _as_input(b)
+    an = a.ndim
+    if axes is not None:
+        order = list(range(an))
+        for k in axes:  # (as NumPy: ``k`` must be one of 0 .. an - 1)
+            order.remove(k)
+            order.insert(an, k)
+        a = mg.transpose(a, order, constant=constant)
+    shape = a.shape[-(an - b.ndim):]
+    size = int(np.prod(shape, dtype=np.int64))
+    if a.size != size ** 2:
+        raise np.linalg.LinAlgError(
+            "Input arrays must satisfy the requirement prod(a.shape[b.ndim:]) == prod(a.shape[:b.ndim])")
+    x = solve(mg.reshape(a, (size, size), constant=constant), mg.reshape(b, (-1,), constant=constant),
+              constant=constant)
+    return mg.reshape(x, shape, constant=constant)
+
+
+def _tensorsolve_shapes(draw):
+    from hypothesis import strategies as st
+
+    n = draw(st.sampled_from(sorted(TENSOR_LAYOUTS)))
+    return (n, n), (n,)
+
+
+def _tensorsolve_kwargs(draw, shapes):
+    from hypothesis import strategies as st
+
+    shape, ind = draw(st.sampled_from(TENSOR_LAYOUTS[shapes[0][-1]]))
+    if not draw(st.booleans()):
+        return {"shape": shape, "ind": ind, "axes": None}
+    # ``axes``: the axes of ``a`` that tensorsolve moves last, in that order
+    axes = tuple(draw(st.permutations(range(len(shape))))[:len(shape) - ind])
+    return {"shape": shape, "ind": ind, "axes": axes}
+
+
+def _tensorsolve_call(f, a, b, shape, ind, axes):
+    """Call ``f`` on ``a`` (an n x n matrix) as an N-d tensor that becomes
+    ``a.reshape(shape)`` once ``axes`` are moved last (``b``: ``shape[:ind]``)."""
+    if axes is None:
+        return f(a.reshape(shape), b.reshape(shape[:ind]))
+    order = [i for i in range(len(shape)) if i not in axes] + list(axes)
+    return f(a.reshape(shape).transpose(np.argsort(order)), b.reshape(shape[:ind]), axes=axes)
+
+
+tensorsolve = composite_op(_tensorsolve, name="tensorsolve", namespaces=LINALG, numpy=np.linalg.tensorsolve,
+                           domain=(Domain(structure="invertible"), Domain()),
+                           conformance={"shapes": _tensorsolve_shapes, "kwargs": _tensorsolve_kwargs,
+                                        "call": _tensorsolve_call, "dtypes": LAPACK_DTYPES, "atol": 1e-5,
+                                        "rtol": 1e-3})
+
+DECLARATIONS = [solve, _lstsq_solution, lstsq, tensorsolve]
