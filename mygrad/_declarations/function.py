@@ -5,6 +5,7 @@ view-capable ones, and ``out=``."""
 from __future__ import annotations
 
 import inspect
+from functools import partial
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -185,18 +186,14 @@ class Function(OpDecl):
             # (the common case of unaliased() and finish(), inline: a new float array from one
             # non-constant tensor; they decide everything else)
             plan = (self.table if mode.guard else self.table_off)[2]
-            saved = snapshot_kwargs(kwargs) if kwargs else kwargs
-            t = record(Tensor, result, self, inputs, plan, saved if kept is None else {**saved, **kept})
+            t = record(Tensor, result, self, inputs, plan, _saved(kwargs, kept))
             if plan.grads:
                 null_input_grad(inputs[0])
             return t
         if self.can_return_view and tracking:
             return self._view_result(args, result, inputs, states, constant, mode.guard, kwargs)
         result, owned = unaliased(result, args[:nin], tracking)
-        if kept is not None:
-            freeze = _with_kept(kept)
-        else:
-            freeze = snapshot_kwargs if kwargs else None
+        freeze = partial(_saved, kept=kept) if kept is not None or kwargs else None
         return finish(self, result, inputs, states, constant, tracking, mode.guard, kwargs, owned, freeze=freeze)
 
     def _kept(self, returned: Any) -> tuple:
@@ -243,14 +240,12 @@ class Function(OpDecl):
     backprop = run_rules
 
 
-def _with_kept(kept: dict) -> Callable:
-    """What a node that keeps values saves: its snapshotted keyword
-    arguments and the ``kept`` values (for :func:`finish`'s ``freeze``)."""
-
-    def with_kept(kwargs: dict) -> dict:
-        return {**(snapshot_kwargs(kwargs) if kwargs else kwargs), **kept}
-
-    return with_kept
+def _saved(kwargs: dict, kept: dict | None) -> dict:
+    """What a recorded node saves for its rules: its keyword arguments
+    (private copies of those the caller could change) and the values it
+    ``keeps``, if any."""
+    saved = snapshot_kwargs(kwargs) if kwargs else kwargs
+    return saved if kept is None else {**saved, **kept}
 
 
 def _with_out(decl: OpDecl, inputs: tuple, kwargs: dict, constant: Any, out: Any) -> Any:

@@ -25,6 +25,7 @@ from mygrad.plugin import Domain, composite_op, function_op
 
 from mygrad_ops_linalg._common import LAPACK_DTYPES, LINALG, fold_triangle, mT, square_check
 from mygrad_ops_linalg.parts import part
+from mygrad_ops_linalg.products import as_operand
 
 _NoValue = np._NoValue
 
@@ -287,12 +288,11 @@ def _tensorinv(a, ind=2, *, constant=None):
             [0., 0., 1., 0.],
             [0., 0., 0., 1.]])
     """
-    shape = a.shape if isinstance(a, mg.Tensor) else np.shape(a)
+    a = as_operand(a)
+    shape = a.shape
     if not ind > 0:
         raise ValueError("Invalid ind argument.")
     rows = int(np.prod(shape[ind:], dtype=np.int64))
-    if not isinstance(a, mg.Tensor):
-        a = np.asarray(a)
     flat = mg.reshape(a, (rows, -1), constant=constant)
     return mg.reshape(inv(flat, constant=constant), shape[ind:] + shape[:ind], constant=constant)
 

@@ -380,20 +380,19 @@ top_vecdot = ufunc_op(
 
 
 # ------------------------------------------------------------ matvec, vecmat
-def _ndim(x):
-    return x.ndim if isinstance(x, mg.Tensor) else np.ndim(x)
-
-
 def _gufunc_dims(name, x1, x2, need1, need2):
-    """NumPy's error for operands with fewer dimensions than the core dimensions."""
+    """NumPy's error for operands (see :func:`as_operand`) with fewer
+    dimensions than the core dimensions."""
     for i, (x, need) in enumerate(((x1, need1), (x2, need2))):
-        if _ndim(x) < need:
+        if x.ndim < need:
             raise ValueError(f"{name}: Input operand {i} does not have enough dimensions "
-                             f"(has {_ndim(x)}, gufunc core with signature "
+                             f"(has {x.ndim}, gufunc core with signature "
                              f"{'(m,n),(n)->(m)' if name == 'matvec' else '(n),(n,m)->(m)'} requires {need})")
 
 
-def _as_operand(x):
+def as_operand(x):
+    """An op argument for a composite: a tensor as it is, anything else as an
+    array (so that it has ``shape``/``ndim`` and indexes like NumPy)."""
     return x if isinstance(x, mg.Tensor) else np.asarray(x)
 
 
@@ -414,7 +413,7 @@ def _matvec(x1, x2, /, *, constant=None):
     >>> v.grad
     array([4., 6.])
     """
-    x1, x2 = _as_operand(x1), _as_operand(x2)
+    x1, x2 = as_operand(x1), as_operand(x2)
     _gufunc_dims("matvec", x1, x2, 2, 1)
     return matmul(x1, x2[..., None], constant=constant)[..., 0]
 
@@ -437,7 +436,7 @@ def _vecmat(x1, x2, /, *, constant=None):
     >>> v.grad
     array([3., 7.])
     """
-    x1, x2 = _as_operand(x1), _as_operand(x2)
+    x1, x2 = as_operand(x1), as_operand(x2)
     _gufunc_dims("vecmat", x1, x2, 1, 2)
     return matmul(x1[..., None, :], x2, constant=constant)[..., 0, :]
 

@@ -20,6 +20,7 @@ from mygrad.plugin import Domain, composite_op, function_op, reads
 
 from mygrad_ops_linalg._common import LAPACK_DTYPES, LINALG, mT, sum_to
 from mygrad_ops_linalg.inverses import TENSOR_LAYOUTS, pinv_grad
+from mygrad_ops_linalg.products import as_operand
 
 
 # --------------------------------------------------------------------- solve
@@ -150,10 +151,6 @@ lstsq = composite_op(_lstsq, name="lstsq", namespaces=LINALG, numpy=np.linalg.ls
                                   "rtol": 1e-3})
 
 # --------------------------------------------------------------- tensorsolve
-def _as_input(x):
-    return x if isinstance(x, mg.Tensor) else np.asarray(x)
-
-
 def _tensorsolve(a, b, axes=None, *, constant=None):
     """Solve the tensor equation ``tensordot(a, x, axes=x.ndim) = b`` for
     ``x``, like :func:`numpy.linalg.tensorsolve`: ``axes`` (axes of ``a``)
@@ -176,7 +173,7 @@ def _tensorsolve(a, b, axes=None, *, constant=None):
     >>> b.grad
     array([0.5, 0.5, 0.5, 0.5, 0.5, 0.5])
     """
-    a, b = _as_input(a), _as_input(b)
+    a, b = as_operand(a), as_operand(b)
     an = a.ndim
     if axes is not None:
         order = list(range(an))
